@@ -1,0 +1,4 @@
+"""Turn a folder of press releases into a faceted Whoosh index.
+
+Flow: sources (find, read, decode) -> parse (normalize, extract) -> build (write).
+"""

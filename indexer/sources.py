@@ -1,0 +1,124 @@
+"""Find release files under a corpus folder, read them and decode their text.
+
+Everything here is about bytes on disk; nothing here knows what a release says.
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+RELEASE_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+HTML_SUFFIXES = {".html", ".htm"}
+SIDECAR_SUFFIX = ".meta.json"
+MAX_BYTES = 10 * 1024 * 1024  # a press release is kilobytes; 10 MB is a wrong file
+
+
+class SourceError(Exception):
+    """A file that cannot be turned into text; the message says why, for the summary."""
+
+
+@dataclass
+class SourceFile:
+    """One release file found in the corpus, before it is read."""
+
+    relpath: str  # POSIX path relative to the corpus folder: the release id
+    path: Path
+    sidecar: Path | None  # NAME.meta.json beside it, when present
+
+    @property
+    def is_html(self) -> bool:
+        return self.path.suffix.lower() in HTML_SUFFIXES
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where a release's sidecar lives: `NAME.meta.json` beside `NAME.txt`."""
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """List release files under `corpus_dir`, sorted; and the files passed over, with why.
+
+    Directories are walked without following symlinks, so a symlink loop cannot
+    trap the walk; a symlink to a file is read like the file.
+    """
+    corpus_dir = Path(corpus_dir)
+    found: list[SourceFile] = []
+    ignored: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(corpus_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
+                continue
+            path = Path(dirpath) / name
+            relpath = path.relative_to(corpus_dir).as_posix()
+            if path.suffix.lower() not in RELEASE_SUFFIXES:
+                ignored.append((relpath, f"not a release file (expected one of {', '.join(sorted(RELEASE_SUFFIXES))})"))
+                continue
+            sidecar = sidecar_path(path)
+            found.append(SourceFile(relpath, path, sidecar if sidecar.exists() else None))
+    return found, ignored
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file whole, refusing ones too large to be a release."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(f"too large: {size:,} bytes (limit {max_bytes:,})")
+        with open(path, "rb") as f:
+            return f.read(max_bytes + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def content_hash(data: bytes, sidecar_data: bytes = b"") -> str:
+    """A hash of the release and its sidecar: a change to either re-indexes it."""
+    h = hashlib.sha256(data)
+    h.update(b"\0sidecar\0")
+    h.update(sidecar_data)
+    return h.hexdigest()
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Refuses empty and binary files, which would otherwise index as noise.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"invalid UTF-16: {exc.reason}") from exc
+    elif b"\0" in data:
+        raise SourceError("binary file (contains NUL bytes)")
+    else:
+        text = _decode_8bit(data)
+    if not text.strip():
+        raise SourceError("empty file")
+    if _control_ratio(text) > 0.05:
+        raise SourceError("binary file (mostly control characters)")
+    return text
+
+
+def _decode_8bit(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # A file cut mid-character is still UTF-8: keep all but the broken tail.
+        if exc.reason == "unexpected end of data":
+            try:
+                return data[: exc.start].decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        # Five bytes are undefined in Windows-1252; Latin-1 maps every byte.
+        return data.decode("latin-1")
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls / len(sample)
