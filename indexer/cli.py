@@ -1,0 +1,72 @@
+"""The indexing command: `release-search index [CORPUS_DIR] [--index-dir DIR] [--rebuild]`.
+
+A thin Click layer over indexer.build.update_index: progress, a summary, an exit status.
+"""
+
+import sys
+from pathlib import Path
+
+import click
+
+from indexer.build import IndexBusy, Summary, update_index
+from indexer.sources import MAX_BYTES
+
+
+@click.group()
+def main():
+    """Search government press releases: build and update the index."""
+
+
+@main.command("index")
+@click.argument("corpus_dir", default="corpus", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--index-dir",
+    default="index",
+    envvar="RELEASE_SEARCH_INDEX_DIR",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the index lives (env RELEASE_SEARCH_INDEX_DIR).",
+)
+@click.option("--rebuild", is_flag=True, help="Build a fresh index aside and swap it in atomically.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Files larger than this are reported and skipped.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line and failures.")
+def index_command(corpus_dir: Path, index_dir: Path, rebuild: bool, max_bytes: int, quiet: bool):
+    """Add new releases, re-index changed ones and drop removed ones.
+
+    Exits 1 when any file failed or had a sidecar problem (the rest is indexed).
+    """
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"corpus folder '{corpus_dir}' does not exist; pass the folder of releases to index")
+    progress = _terminal_progress if sys.stderr.isatty() and not quiet else None
+    try:
+        summary = update_index(corpus_dir, index_dir, rebuild=rebuild, max_bytes=max_bytes, progress=progress)
+    except IndexBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: the index is as it was before this run", err=True)
+        sys.exit(130)
+    if progress:
+        click.echo("\r\033[K", nl=False, err=True)
+    _print_summary(summary, index_dir, quiet)
+    sys.exit(0 if summary.ok else 1)
+
+
+def _terminal_progress(phase: str, done: int, total: int) -> None:
+    if done == total or done % 50 == 0:
+        click.echo(f"\r{phase} {done:,}/{total:,}", nl=False, err=True)
+
+
+def _print_summary(summary: Summary, index_dir: Path, quiet: bool) -> None:
+    for label, items in (("failed", summary.failed), ("warning", summary.warnings)):
+        for path, reason in items:
+            click.echo(f"{label}: {path}: {reason}", err=True)
+    if not quiet:
+        for path, reason in summary.ignored:
+            click.echo(f"ignored: {path}: {reason}", err=True)
+    how = "rebuilt" if summary.rebuilt else "updated"
+    click.echo(
+        f"{how} {index_dir} in {summary.seconds:.2f}s: "
+        f"{len(summary.added)} added, {len(summary.updated)} updated, {len(summary.removed)} removed, "
+        f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed"
+        + (f", {len(summary.warnings)} warnings" if summary.warnings else "")
+    )

@@ -1,0 +1,66 @@
+"""Where the live index is on disk.
+
+`index/` holds one or more Whoosh directories and a pointer file, CURRENT, naming the
+live one. A rebuild writes a new directory and then replaces CURRENT in one rename, so
+readers see the old index or the new one, never a half-built one.
+"""
+
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+POINTER = "CURRENT"
+LOCK = ".lock"
+
+
+def read_pointer(index_dir: Path) -> dict | None:
+    """The live index's {"dir", "schema_version"}, or None when there is no index yet."""
+    try:
+        pointer = json.loads((Path(index_dir) / POINTER).read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return None  # an unreadable pointer means no usable index; a rebuild replaces it
+    if not isinstance(pointer, dict) or not isinstance(pointer.get("dir"), str):
+        return None
+    return pointer
+
+
+def live_index_path(index_dir: Path) -> Path | None:
+    """The Whoosh directory readers should open, or None when there is no index."""
+    pointer = read_pointer(index_dir)
+    if pointer is None:
+        return None
+    path = Path(index_dir) / pointer["dir"]
+    return path if path.is_dir() else None
+
+
+def new_index_path(index_dir: Path) -> Path:
+    """A fresh, unused directory name for a full build."""
+    name = time.strftime("gen-%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
+    path = Path(index_dir) / name
+    path.mkdir(parents=True)
+    return path
+
+
+def publish(index_dir: Path, path: Path, schema_version: int) -> None:
+    """Make `path` the live index in one atomic rename, then drop stale builds.
+
+    The directory that was live just before is kept, so a reader that opened it a
+    moment ago can finish its request.
+    """
+    index_dir = Path(index_dir)
+    previous = read_pointer(index_dir)
+    tmp = index_dir / f"{POINTER}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        json.dump({"dir": path.name, "schema_version": schema_version}, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / POINTER)
+    keep = {path.name, previous["dir"] if previous else None}
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)

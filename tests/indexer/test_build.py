@@ -1,0 +1,207 @@
+"""The indexing command against an index on disk: incremental updates, rebuilds, bad input,
+interruptions and concurrent runs."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer import store
+from indexer.build import IndexBusy, update_index, writer_lock
+from indexer.cli import main
+from tests.conftest import REPO
+
+SEEDS = [
+    "000_690fb21f9058b593.txt",
+    "001_26145a666600c224.txt",
+    "002_49c803ce4194f931.txt",
+    "003_6bdb3c418068dd0c.txt",
+    "004_42d156efa68a9a66.txt",
+]
+
+
+def indexed(index_dir: Path) -> dict[str, dict]:
+    """id -> stored fields of every live document."""
+    ix = whoosh_index.open_dir(store.live_index_path(index_dir))
+    with ix.searcher() as searcher:
+        return {doc["id"]: doc for doc in searcher.all_stored_fields()}
+
+
+def test_first_run_indexes_every_release(corpus_dir, index_dir):
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.added == SEEDS
+    assert (summary.updated, summary.removed, summary.failed) == ([], [], [])
+    assert summary.rebuilt
+    docs = indexed(index_dir)
+    assert sorted(docs) == SEEDS
+    assert docs["002_49c803ce4194f931.txt"]["title"] == (
+        "U.S. and Panama Sign a Letter of Intent to Increase Security Cooperation"
+    )
+    assert docs["002_49c803ce4194f931.txt"]["date"] == "2019-12-17"
+
+
+def test_second_run_with_nothing_changed_reports_no_changes(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    generation = whoosh_index.open_dir(store.live_index_path(index_dir)).latest_generation()
+    summary = update_index(corpus_dir, index_dir)
+    assert (summary.added, summary.updated, summary.removed, summary.failed) == ([], [], [], [])
+    assert summary.unchanged == SEEDS
+    assert not summary.rebuilt
+    assert sorted(indexed(index_dir)) == SEEDS
+    # Nothing to write still commits an empty generation; what matters is the content.
+    assert whoosh_index.open_dir(store.live_index_path(index_dir)).latest_generation() >= generation
+
+
+def test_added_changed_and_removed_files(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    (corpus_dir / "sub").mkdir()
+    (corpus_dir / "sub" / "new.txt").write_text("WASHINGTON — Secretary Napolitano met officials from Belize today.\n")
+    changed = corpus_dir / SEEDS[2]
+    changed.write_text(changed.read_text() + "\nA new closing paragraph about Costa Rica.\n")
+    (corpus_dir / SEEDS[4]).unlink()
+
+    summary = update_index(corpus_dir, index_dir)
+
+    assert summary.added == ["sub/new.txt"]
+    assert summary.updated == [SEEDS[2]]
+    assert summary.removed == [SEEDS[4]]
+    assert summary.unchanged == [SEEDS[0], SEEDS[1], SEEDS[3]]
+    docs = indexed(index_dir)
+    assert sorted(docs) == [*SEEDS[:4], "sub/new.txt"]
+    assert "Costa Rica" in docs[SEEDS[2]]["body"]
+    assert "Costa Rica" in docs[SEEDS[2]]["country_value"]
+
+
+def test_changed_sidecar_reindexes_the_release(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    sidecar = corpus_dir / "001_26145a666600c224.meta.json"
+    sidecar.write_text('{"title": "A corrected title", "date": "2012-03-07"}')
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.updated == ["001_26145a666600c224.txt"]
+    doc = indexed(index_dir)["001_26145a666600c224.txt"]
+    assert (doc["title"], doc["date"]) == ("A corrected title", "2012-03-07")
+
+
+def test_rebuild_swaps_in_a_new_directory(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    before = store.live_index_path(index_dir)
+    summary = update_index(corpus_dir, index_dir, rebuild=True)
+    after = store.live_index_path(index_dir)
+    assert summary.rebuilt and summary.added == SEEDS
+    assert after != before
+    assert sorted(indexed(index_dir)) == SEEDS
+    # The directory live just before is kept for readers still using it; older ones go.
+    update_index(corpus_dir, index_dir, rebuild=True)
+    gens = sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-"))
+    assert before.name not in gens and after.name in gens and len(gens) == 2
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(corpus_dir, index_dir):
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    (corpus_dir / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 100)
+    (corpus_dir / "huge.txt").write_bytes(b"a" * 2000)
+    (corpus_dir / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (corpus_dir / "broken.meta.json").write_text("{not json")
+    (corpus_dir / "broken.txt").write_text("WASHINGTON — Secretary Napolitano visited Panama.\n")
+
+    summary = update_index(corpus_dir, index_dir, max_bytes=1000)
+
+    assert summary.failed == [
+        ("binary.txt", "binary file (contains NUL bytes)"),
+        ("empty.txt", "empty file"),
+        ("huge.txt", "too large: 2,000 bytes (limit 1,000)"),
+    ]
+    assert [path for path, _ in summary.warnings] == ["broken.txt"]
+    assert summary.warnings[0][1].startswith("sidecar is not valid JSON")
+    assert summary.ignored == [("notes.pdf", "not a release file (expected one of .htm, .html, .md, .txt)")]
+    assert sorted(indexed(index_dir)) == sorted(["broken.txt", *SEEDS])
+    assert not summary.ok
+
+
+def test_a_changed_file_that_now_fails_keeps_its_previous_version(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    (corpus_dir / SEEDS[0]).write_bytes(b"\x00binary now")
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.failed == [(SEEDS[0], "binary file (contains NUL bytes)")]
+    assert "Napolitano" in indexed(index_dir)[SEEDS[0]]["body"]
+
+
+def test_interrupt_during_writing_leaves_the_previous_index(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    for n in range(3):
+        (corpus_dir / f"extra{n}.txt").write_text(f"WASHINGTON — Release number {n} about Honduras.\n")
+
+    def interrupt(phase, done, total):
+        if phase == "indexing" and done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(corpus_dir, index_dir, progress=interrupt)
+    assert sorted(indexed(index_dir)) == SEEDS
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.added == ["extra0.txt", "extra1.txt", "extra2.txt"]
+
+
+def test_sigkill_mid_run_leaves_a_readable_index_and_the_next_run_completes(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    text = (corpus_dir / SEEDS[0]).read_text()
+    for n in range(400):
+        (corpus_dir / f"bulk{n:03}.txt").write_text(text + f"\nRelease {n}.\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "index", str(corpus_dir), "--index-dir", str(index_dir)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    ids = set(indexed(index_dir))  # opens: the killed run left a readable index
+    assert set(SEEDS) <= ids
+    summary = update_index(corpus_dir, index_dir)
+    assert not summary.failed
+    assert sorted(indexed(index_dir)) == sorted([*SEEDS, *(f"bulk{n:03}.txt" for n in range(400))])
+
+
+def test_a_second_run_while_one_holds_the_lock_stops_with_a_message(corpus_dir, index_dir):
+    with writer_lock(index_dir):
+        with pytest.raises(IndexBusy, match="another indexing run"):
+            update_index(corpus_dir, index_dir)
+        result = subprocess.run(
+            [sys.executable, "-m", "indexer", "index", str(corpus_dir), "--index-dir", str(index_dir)],
+            cwd=REPO, capture_output=True, text=True,
+        )
+    assert result.returncode == 1
+    assert f"another indexing run (pid {os.getpid()})" in result.stderr
+    assert store.live_index_path(index_dir) is None
+
+
+def test_schema_version_change_forces_a_rebuild(corpus_dir, index_dir, monkeypatch):
+    update_index(corpus_dir, index_dir)
+    monkeypatch.setattr("indexer.build.SCHEMA_VERSION", 999)
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.rebuilt and summary.added == SEEDS
+    assert store.read_pointer(index_dir)["schema_version"] == 999
+
+
+def test_cli_prints_a_summary_and_exit_status(corpus_dir, index_dir):
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"rebuilt {index_dir} in ")
+    assert result.output.rstrip().endswith("5 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
+
+    (corpus_dir / "empty.txt").write_text("  \n")
+    result = runner.invoke(main, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
+    assert result.exit_code == 1
+    assert "failed: empty.txt: empty file" in result.output
+    assert result.output.rstrip().endswith("0 added, 0 updated, 0 removed, 5 unchanged, 1 failed")
+
+    result = runner.invoke(main, ["index", str(corpus_dir / "nope"), "--index-dir", str(index_dir)])
+    assert result.exit_code == 1
+    assert "corpus folder" in result.output and "does not exist" in result.output

@@ -1,0 +1,139 @@
+"""Highlighted snippets without re-analyzing whole documents.
+
+Whoosh's highlighter runs the full analyzer over every hit's stored text, in Python, on
+every query. Here a document is split with one C-level regex and each distinct word is
+analyzed once per process (memoized), so a snippet costs a regex pass and dict lookups.
+The HTML is built only from escaped text plus <mark>, so release text can never inject
+markup.
+"""
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+# Whoosh's RegexTokenizer default, so words split here as they were when indexed.
+WORD = re.compile(r"\w+(?:\.?\w+)*")
+CONTEXT_CHARS = 90  # around a match, each side
+MAX_FRAGMENT_CHARS = 320
+MAX_FRAGMENTS = 3
+LEAD_CHARS = 240  # shown when nothing in the text matched (e.g. a title-only match)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    term: str
+
+
+class TermMatcher:
+    """Finds where the words of a query occur in a text, the way the index analyzed them."""
+
+    def __init__(self, stemming_analyzer, folding_analyzer, cache_limit: int = 500_000):
+        self._analyzers = (stemming_analyzer, folding_analyzer)
+        self._cache: dict[str, tuple[str | None, str | None]] = {}
+        self._cache_limit = cache_limit
+
+    def forms(self, word: str) -> tuple[str | None, str | None]:
+        """A word's indexed forms: (stemmed, for body/title; folded, for names)."""
+        key = word.lower()
+        forms = self._cache.get(key)
+        if forms is None:
+            forms = tuple(next((t.text for t in analyzer(key)), None) for analyzer in self._analyzers)
+            if len(self._cache) < self._cache_limit:
+                self._cache[key] = forms
+        return forms
+
+    def spans(self, text: str, stems: frozenset[str], names: frozenset[str]) -> list[Span]:
+        """Every word of `text` whose stemmed form is in `stems` or folded form in `names`."""
+        if not stems and not names:
+            return []
+        found = []
+        for match in WORD.finditer(text):
+            stem, folded = self.forms(match.group())
+            if stem in stems:
+                found.append(Span(match.start(), match.end(), stem))
+            elif folded in names:
+                found.append(Span(match.start(), match.end(), folded))
+        return found
+
+
+def mark(text: str, spans: list[Span], offset: int = 0) -> Markup:
+    """Escape `text`, wrapping each span (positions relative to `offset`) in <mark>."""
+    out, pos = [], 0
+    for span in spans:
+        start, end = span.start - offset, span.end - offset
+        if start < pos or end > len(text):
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(Markup("<mark>%s</mark>") % text[start:end])
+        pos = end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def snippet(text: str, spans: list[Span]) -> Markup:
+    """Up to three fragments of `text` around its matches, the matches in <mark>.
+
+    Fragments are chosen to cover the most distinct query words, then shown in text order.
+    """
+    if not spans:
+        end = min(len(text), LEAD_CHARS)
+        return _fragment(text, 0, end, []) + (" …" if end < len(text) else "")
+    candidates = _fragments(text, spans)
+    chosen, covered = [], set()
+    for _ in range(MAX_FRAGMENTS):
+        best = max(
+            (c for c in candidates if c not in chosen),
+            key=lambda c: (len({s.term for s in c[2]} - covered), len(c[2]), -c[0]),
+            default=None,
+        )
+        if best is None:
+            break
+        chosen.append(best)
+        covered |= {s.term for s in best[2]}
+    windows = _joined(chosen)
+    html = Markup(" … ").join(_fragment(text, start, end, inner) for start, end, inner in windows)
+    lead = "… " if windows[0][0] > 0 else ""
+    tail = " …" if windows[-1][1] < len(text) else ""
+    return Markup("%s%s%s") % (lead, html, tail)
+
+
+def _fragments(text: str, spans: list[Span]) -> list[tuple[int, int, list[Span]]]:
+    """Group nearby matches into non-overlapping windows of text: (start, end, spans inside)."""
+    windows: list[tuple[int, int, list[Span]]] = []
+    for span in spans:
+        if windows and span.start - CONTEXT_CHARS <= windows[-1][1]:
+            start, end, inner = windows[-1]
+            if span.end + CONTEXT_CHARS - start <= MAX_FRAGMENT_CHARS:
+                windows[-1] = (start, min(len(text), span.end + CONTEXT_CHARS), [*inner, span])
+                continue
+            middle = (inner[-1].end + span.start) // 2  # split the shared context between the two
+            windows[-1] = (start, middle, inner)
+            windows.append((middle, min(len(text), span.end + CONTEXT_CHARS), [span]))
+        else:
+            windows.append((max(0, span.start - CONTEXT_CHARS), min(len(text), span.end + CONTEXT_CHARS), [span]))
+    return windows
+
+
+def _joined(windows: list[tuple[int, int, list[Span]]]) -> list[tuple[int, int, list[Span]]]:
+    """Windows in text order, touching ones joined so no ellipsis stands inside running text."""
+    out: list[tuple[int, int, list[Span]]] = []
+    for start, end, inner in sorted(windows):
+        if out and out[-1][1] == start:
+            out[-1] = (out[-1][0], end, [*out[-1][2], *inner])
+        else:
+            out.append((start, end, inner))
+    return out
+
+
+def _fragment(text: str, start: int, end: int, spans: list[Span]) -> Markup:
+    """One fragment, trimmed to whole words, line breaks shown as spaces."""
+    if start > 0:
+        space = text.find(" ", start, spans[0].start if spans else end)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", spans[-1].end if spans else start, end)
+        end = space if space != -1 else end
+    return mark(text[start:end].replace("\n", " "), spans, offset=start)

@@ -1,0 +1,153 @@
+"""A search request as plain data: parsed from GET parameters, turned back into URLs.
+
+Every state of the search page is a GET URL, so each facet value, chip and page link
+is built here from the current parameters rather than by JavaScript.
+"""
+
+import datetime
+from dataclasses import dataclass, replace
+
+MAX_QUERY_CHARS = 500
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+# facet name -> (GET parameter, label); the order is the order shown on the page
+FACETS = {"country": "Country", "official": "Official", "year": "Year"}
+
+
+class ParamError(ValueError):
+    """A parameter a person or client got wrong; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """One search: query, filters, sort and page. Immutable so it can key a cache."""
+
+    q: str = ""
+    country: tuple[str, ...] = ()
+    official: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    date_from: str | None = None  # "YYYY-MM-DD", inclusive
+    date_to: str | None = None  # "YYYY-MM-DD", inclusive
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return getattr(self, facet)
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.selected(f) for f in FACETS) or bool(self.date_from or self.date_to)
+
+    def toggled(self, facet: str, value: str) -> "SearchParams":
+        """The same search with one facet value added or removed, back on page 1."""
+        values = self.selected(facet)
+        values = tuple(v for v in values if v != value) if value in values else (*values, value)
+        return replace(self, page=1, **{facet: values})
+
+    def without_dates(self) -> "SearchParams":
+        return replace(self, date_from=None, date_to=None, page=1)
+
+    def cleared(self) -> "SearchParams":
+        """The same words with every filter removed."""
+        return SearchParams(q=self.q, sort=self.sort, per_page=self.per_page)
+
+    def at_page(self, page: int) -> "SearchParams":
+        return replace(self, page=page)
+
+    def sorted_by(self, sort: str) -> "SearchParams":
+        return replace(self, sort=sort, page=1)
+
+    def with_query(self, q: str) -> "SearchParams":
+        return replace(self, q=q, page=1)
+
+    def query_args(self) -> list[tuple[str, str]]:
+        """GET parameters for this state, leaving out defaults so URLs stay short."""
+        args: list[tuple[str, str]] = []
+        if self.q:
+            args.append(("q", self.q))
+        for facet in FACETS:
+            args.extend((facet, v) for v in self.selected(facet))
+        if self.date_from:
+            args.append(("from", self.date_from))
+        if self.date_to:
+            args.append(("to", self.date_to))
+        if self.sort != "relevance":
+            args.append(("sort", self.sort))
+        if self.page != 1:
+            args.append(("page", str(self.page)))
+        if self.per_page != DEFAULT_PER_PAGE:
+            args.append(("per_page", str(self.per_page)))
+        return args
+
+
+def parse_params(args) -> tuple[SearchParams, list[str]]:
+    """Read a request's MultiDict into SearchParams, plus notices about what was adjusted.
+
+    Raises ParamError for values that cannot be read (a page that is not a number, a date
+    that is not a date); an over-long query is cut, with a notice, rather than refused.
+    """
+    notices = []
+    q = " ".join(args.get("q", "").split())
+    if len(q) > MAX_QUERY_CHARS:
+        q = q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+        notices.append(f"Your query was longer than {MAX_QUERY_CHARS} characters; only its start was searched.")
+    sort = args.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise ParamError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    params = SearchParams(
+        q=q,
+        country=_values(args, "country"),
+        official=_values(args, "official"),
+        year=_years(args),
+        date_from=_date(args, "from"),
+        date_to=_date(args, "to"),
+        sort=sort,
+        page=_bounded_int(args, "page", 1, 1, MAX_PAGE),
+        per_page=_bounded_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )
+    if params.date_from and params.date_to and params.date_from > params.date_to:
+        raise ParamError(f"'from' ({params.date_from}) is after 'to' ({params.date_to})")
+    return params, notices
+
+
+def _values(args, name: str) -> tuple[str, ...]:
+    """Repeated parameter values, stripped, empty ones and duplicates dropped, order kept."""
+    seen: dict[str, None] = {}
+    for value in args.getlist(name):
+        value = " ".join(value.split())[:200]
+        if value:
+            seen.setdefault(value, None)
+    return tuple(seen)
+
+
+def _years(args) -> tuple[str, ...]:
+    years = _values(args, "year")
+    bad = [y for y in years if not (len(y) == 4 and y.isdigit())]
+    if bad:
+        raise ParamError(f"year must be four digits, like 2011, not {bad[0]!r}")
+    return years
+
+
+def _date(args, name: str) -> str | None:
+    value = args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ParamError(f"'{name}' must be a date written YYYY-MM-DD, not {value[:40]!r}") from None
+
+
+def _bounded_int(args, name: str, default: int, low: int, high: int) -> int:
+    value = args.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ParamError(f"'{name}' must be a whole number from {low} to {high}, not {value[:40]!r}")
+    number = int(value)
+    if not low <= number <= high:
+        raise ParamError(f"'{name}' must be from {low} to {high}, not {number}")
+    return number

@@ -1,0 +1,328 @@
+"""Answer a search: query, filters, facet counts, ranking, snippets, one page.
+
+Facet counts are computed from per-value document sets built once per index
+generation, so counting costs O(matches), not O(corpus) as Whoosh's own facets do; top-k
+scoring is kept apart from counting; a worker keeps one searcher and reopens it only
+when the indexing command has changed the index.
+"""
+
+import math
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import replace
+from functools import cached_property
+from pathlib import Path
+
+from markupsafe import Markup
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from indexer import store
+from indexer.schema import FACET_FIELDS
+from webapp.highlight import Span, TermMatcher, mark, snippet
+from webapp.params import FACETS, SearchParams
+from webapp.query import make_parser, read_query
+from webapp.results import FacetValue, Hit, Mention, ReleaseDetail, ResultPage
+
+FACET_LIMIT = 100  # values listed per facet; selected values are always listed
+PAGE_CACHE_SIZE = 256
+SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
+NAME_FIELDS = ("country", "official", "issuer")
+
+
+class IndexMissing(Exception):
+    """There is no index to search yet."""
+
+
+class ReleaseIndex:
+    """One per process: the live index, reopened when the indexing command changes it."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> "Snapshot":
+        """The searcher for the index as it is now (a directory listing per call to check)."""
+        path = store.live_index_path(self.index_dir)
+        if path is None:
+            raise IndexMissing(f"there is no index in {self.index_dir} yet; run `release-search index` to build it")
+        with self._lock:
+            current = self._snapshot
+            if current is None or current.path != path or not current.searcher.up_to_date():
+                self._snapshot = Snapshot(path)
+                if current is not None:
+                    current.close()
+            return self._snapshot
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None
+
+
+class Snapshot:
+    """A searcher on one index generation and everything derived from it, built lazily."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.ix = whoosh_index.open_dir(path)
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.parser = make_parser(self.ix.schema)
+        self.matcher = TermMatcher(self.ix.schema["body"].analyzer, self.ix.schema["country"].analyzer)
+        self._pages: OrderedDict = OrderedDict()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    @cached_property
+    def all_docs(self) -> frozenset[int]:
+        return frozenset(self.reader.all_doc_ids())
+
+    @cached_property
+    def facet_docs(self) -> dict[str, dict[str, frozenset[int]]]:
+        """facet -> value -> live documents carrying it, from the facet fields' postings."""
+        out = {}
+        for facet, fieldname in FACET_FIELDS.items():
+            values = {}
+            for term in self.reader.lexicon(fieldname):
+                docs = frozenset(self.reader.postings(fieldname, term).all_ids())
+                if docs:
+                    values[term.decode("utf-8")] = docs
+            out[facet] = values
+        return out
+
+    @cached_property
+    def doc_values(self) -> dict[str, dict[int, tuple[str, ...]]]:
+        """facet -> document -> its values: the inverse of facet_docs, for small result sets."""
+        out = {}
+        for facet, values in self.facet_docs.items():
+            per_doc: dict[int, list[str]] = {}
+            for value, docs in values.items():
+                for doc in docs:
+                    per_doc.setdefault(doc, []).append(value)
+            out[facet] = {doc: tuple(v) for doc, v in per_doc.items()}
+        return out
+
+    @cached_property
+    def dates(self) -> dict[int, str]:
+        """document -> "YYYY-MM-DD" ("" when unknown), read once from the date column."""
+        column = self.reader.column_reader("date")
+        return {doc: column[doc] for doc in self.all_docs}
+
+    @cached_property
+    def date_rank(self) -> dict[str, dict[int, int]]:
+        """sort -> document -> position, unknown dates last either way, ties by id."""
+        ids = self.reader.column_reader("id")
+        known = sorted((d for d in self.all_docs if self.dates[d]), key=lambda d: (self.dates[d], ids[d]))
+        unknown = sorted((d for d in self.all_docs if not self.dates[d]), key=lambda d: ids[d])
+        newest = sorted(known, key=lambda d: self.dates[d], reverse=True) + unknown  # stable: ids ascending
+        return {
+            "oldest": {d: i for i, d in enumerate(known + unknown)},
+            "newest": {d: i for i, d in enumerate(newest)},
+        }
+
+    def docs_between(self, start: str | None, end: str | None) -> frozenset[int]:
+        start, end = start or "0000-00-00", end or "9999-99-99"
+        return frozenset(d for d, date in self.dates.items() if date and start <= date <= end)
+
+    def cached(self, key, compute):
+        """A small LRU of result pages; it dies with the snapshot, so never serves stale data."""
+        if key in self._pages:
+            self._pages.move_to_end(key)
+            return self._pages[key], True
+        page = compute()
+        self._pages[key] = page
+        if len(self._pages) > PAGE_CACHE_SIZE:
+            self._pages.popitem(last=False)
+        return page, False
+
+
+def search(index: ReleaseIndex, params: SearchParams, *, facets: bool = True, snippets: bool = True) -> ResultPage:
+    """One page of results for `params`, with facet counts and highlighted snippets."""
+    started = time.perf_counter()
+    snap = index.snapshot()
+    page, _ = snap.cached((params, facets, snippets), lambda: _search(snap, params, facets, snippets))
+    return replace(page, seconds=time.perf_counter() - started)
+
+
+def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) -> ResultPage:
+    reading = read_query(params.q, snap.parser)
+    matched = snap.all_docs if reading.query is None else frozenset(snap.searcher.docs_for_query(reading.query))
+    filters = {
+        f: frozenset().union(*(snap.facet_docs[f].get(v, ()) for v in params.selected(f)))
+        for f in FACETS
+        if params.selected(f)
+    }
+    if params.date_from or params.date_to:
+        filters["date"] = snap.docs_between(params.date_from, params.date_to)
+
+    final = _restrict(matched, filters)
+    pages = max(1, math.ceil(len(final) / params.per_page))
+    page = min(params.page, pages)
+    ranked = _rank(snap, reading.query, params.sort, final, final is not matched, page * params.per_page)
+    ranked = ranked[(page - 1) * params.per_page :]
+    stems, names = _highlight_terms(snap, reading.query) if snippets else (frozenset(), frozenset())
+    results = [_hit(snap, doc, score, stems, names, snippets) for doc, score in ranked]
+    return ResultPage(
+        params=params,
+        total=len(final),
+        page=page,
+        pages=pages,
+        results=results,
+        facets={f: _facet_values(snap, f, _restrict(matched, filters, skip=f), params) for f in FACETS} if facets else {},
+        query_reading=reading.text,
+        notices=reading.notices,
+        suggestion=_suggestion(snap, reading.query, params.q, len(final)) if len(final) < SUGGEST_BELOW else None,
+    )
+
+
+def _restrict(docs: frozenset[int], filters: dict[str, frozenset[int]], skip: str | None = None) -> frozenset[int]:
+    """Documents in `docs` that pass every filter but `skip` (facets AND together)."""
+    for name, allowed in filters.items():
+        if name != skip:
+            docs = docs & allowed
+    return docs
+
+
+def _rank(snap: Snapshot, query, sort: str, final: frozenset[int], filtered: bool, limit: int) -> list[tuple[int, float | None]]:
+    """The first `limit` documents of `final` in the requested order, with scores."""
+    if query is not None and sort == "relevance":
+        results = snap.searcher.search(query, limit=limit, filter=set(final) if filtered else None)
+        return [(doc, score) for score, doc in results.top_n]
+    rank = snap.date_rank["oldest" if sort == "oldest" else "newest"]
+    return [(doc, None) for doc in sorted(final, key=rank.__getitem__)[:limit]]
+
+
+def _facet_values(snap: Snapshot, facet: str, docs: frozenset[int], params: SearchParams) -> list[FacetValue]:
+    """Counts of each value over `docs`, most frequent first; selected values always kept."""
+    values = snap.facet_docs[facet]
+    per_doc = snap.doc_values[facet]
+    if len(docs) * 4 < len(values):
+        counts = Counter(v for doc in docs for v in per_doc.get(doc, ()))
+    else:
+        counts = Counter({v: n for v, members in values.items() if (n := len(members & docs))})
+    selected = params.selected(facet)
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMIT]
+    listed = {v for v, _ in top}
+    top += [(v, counts.get(v, 0)) for v in selected if v not in listed]
+    return [FacetValue(value=v, count=n, selected=v in selected) for v, n in top]
+
+
+def _highlight_terms(snap: Snapshot, query) -> tuple[frozenset[str], frozenset[str]]:
+    """The query's terms as indexed: stemmed (title/body) and folded names, prefixes expanded."""
+    if query is None:
+        return frozenset(), frozenset()
+    stems, names = set(), set()
+    for fieldname, term in query.existing_terms(snap.reader, phrases=True, expand=True):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        if fieldname in ("title", "body"):
+            stems.add(text)
+        elif fieldname in NAME_FIELDS:
+            names.add(text)
+    return frozenset(stems), frozenset(names)
+
+
+def _hit(snap: Snapshot, doc: int, score, stems, names, snippets: bool) -> Hit:
+    stored = snap.searcher.stored_fields(doc)
+    text = stored["body"]
+    return Hit(
+        id=stored["id"],
+        path=stored["path"],
+        title=stored["title"],
+        date=stored.get("date") or None,
+        date_precision=stored.get("date_precision"),
+        issuer=stored.get("issuer") or None,
+        officials=_split(stored.get("official_value")),
+        countries=_split(stored.get("country_value")),
+        url=stored.get("url"),
+        snippet=snippet(text, snap.matcher.spans(text, stems, names)) if snippets else Markup(""),
+        score=round(score, 4) if score is not None else None,
+    )
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _suggestion(snap: Snapshot, query, q: str, total: int) -> str | None:
+    """A "did you mean" query from the index's own words, offered only if it finds more."""
+    # Whoosh's corrector handles only plain terms and phrases (it fails on ranges).
+    if query is None or not all(type(leaf) in (wq.Term, wq.Phrase) for leaf in query.leaves()):
+        return None
+    corrected = snap.searcher.correct_query(query, q).string
+    if corrected == q:
+        return None
+    reading = read_query(corrected, snap.parser)
+    if reading.query is None or reading.notices:
+        return None
+    found = sum(1 for _ in snap.searcher.docs_for_query(reading.query))
+    return corrected if found > total else None
+
+
+def get_release(index: ReleaseIndex, release_id: str, q: str = "") -> ReleaseDetail | None:
+    """One release with its full text, why it carries each facet value, and similar releases."""
+    snap = index.snapshot()
+    doc = snap.searcher.document_number(id=release_id)
+    if doc is None:
+        return None
+    reading = read_query(q, snap.parser)
+    stems, names = _highlight_terms(snap, reading.query)
+    hit = _hit(snap, doc, None, stems, names, snippets=False)
+    stored = snap.searcher.stored_fields(doc)
+    body = stored["body"]
+    mentions = _mentions(stored.get("mentions") or {}, hit)
+    similar = snap.searcher.more_like(doc, "body", top=5)
+    return ReleaseDetail(
+        hit=hit,
+        body=body,
+        body_html=_document_html(body, snap.matcher.spans(body, stems, names), mentions),
+        provenance=stored.get("provenance") or {},
+        mentions=mentions,
+        similar=[_hit(snap, r.docnum, None, frozenset(), frozenset(), snippets=False) for r in similar],
+    )
+
+
+def _mentions(stored: dict, hit: Hit) -> list[Mention]:
+    """Every facet value of the release, with the spans of the text that name it."""
+    mentions = []
+    for facet, values in (("official", hit.officials), ("country", hit.countries)):
+        for value in values:
+            spans = [tuple(s) for s in stored.get(f"{facet}:{value}", [])]
+            mentions.append(Mention(facet=facet, value=value, spans=sorted(spans)))
+    return mentions
+
+
+def _document_html(body: str, spans: list[Span], mentions: list[Mention]) -> Markup:
+    """The full text: facet mentions wrapped in <span class="mention">, query words in <mark>.
+
+    The first mention of each value gets an id, so the facet list can link to it.
+    """
+    marks = []
+    for mention in mentions:
+        for n, (start, end) in enumerate(mention.spans):
+            anchor = mention_anchor(mention.facet, mention.value) if n == 0 else None
+            marks.append((start, end, mention, anchor))
+    marks.sort(key=lambda m: (m[0], -m[1]))
+    out, pos = [], 0
+    for start, end, mention, anchor in marks:
+        if start < pos or end > len(body):
+            continue  # overlapping mentions: the first one wins
+        out.append(mark(body[pos:start], [s for s in spans if pos <= s.start and s.end <= start], offset=pos))
+        inner = mark(body[start:end], [s for s in spans if start <= s.start and s.end <= end], offset=start)
+        out.append(
+            Markup('<span class="mention mention-{0}"{1} title="{0}: {2}">{3}</span>').format(
+                mention.facet, Markup(' id="{}"').format(anchor) if anchor else "", mention.value, inner
+            )
+        )
+        pos = end
+    out.append(mark(body[pos:], [s for s in spans if s.start >= pos], offset=pos))
+    return Markup("").join(out)
+
+
+def mention_anchor(facet: str, value: str) -> str:
+    """The id of the first marked mention of a facet value on the release page."""
+    return "m-" + facet + "-" + "".join(ch if ch.isalnum() else "-" for ch in value.lower())
