@@ -48,14 +48,14 @@ def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
             if query is wq.NullQuery:
                 problem = "it has no searchable words"
             else:
-                return QueryReading(query, describe(query, _originals(q, parser), 'title:' in q.lower()))
+                return QueryReading(query, describe(query, typed_words(q, parser), 'title:' in q.lower()))
     words = [w for w in _PLAIN_WORD.findall(q) if w not in OPERATORS][:MAX_WORDS]
     if not words:
         return QueryReading(None, "", [f"Your query could not be searched because {problem}; showing all releases."])
     query = parser.parse(" ".join(words))
     if query is wq.NullQuery:  # only stop words remained
         return QueryReading(None, "", [f"Your query could not be searched because {problem}; showing all releases."])
-    reading = describe(query, _originals(q, parser), 'title:' in q.lower())
+    reading = describe(query, typed_words(q, parser), 'title:' in q.lower())
     return QueryReading(query, reading, [f"Your query was searched as plain words because {problem}."])
 
 
@@ -95,7 +95,7 @@ def syntax_problem(q: str) -> str | None:
     return None
 
 
-def _originals(q: str, parser) -> dict[str, str]:
+def typed_words(q: str, parser) -> dict[str, str]:
     """Stemmed term -> the word the person typed, so readings show 'security', not 'secur'."""
     analyzer = parser.schema["body"].analyzer
     originals = {}

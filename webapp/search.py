@@ -7,6 +7,7 @@ when the indexing command has changed the index.
 """
 
 import math
+import re
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -20,9 +21,9 @@ from whoosh import query as wq
 
 from indexer import store
 from indexer.schema import FACET_FIELDS
-from webapp.highlight import Span, TermMatcher, mark, snippet
+from webapp.highlight import WORD, Span, TermMatcher, mark, snippet
 from webapp.params import FACETS, SearchParams
-from webapp.query import make_parser, read_query
+from webapp.query import make_parser, read_query, typed_words
 from webapp.results import FacetValue, Hit, Mention, ReleaseDetail, ResultPage
 
 FACET_LIMIT = 100  # values listed per facet; selected values are always listed
@@ -124,6 +125,14 @@ class Snapshot:
             "oldest": {d: i for i, d in enumerate(known + unknown)},
             "newest": {d: i for i, d in enumerate(newest)},
         }
+
+    def surface_word(self, stem: str) -> str | None:
+        """A word as written in some release whose stemmed form is `stem`."""
+        for doc in self.reader.postings("body", stem).all_ids():
+            for match in WORD.finditer(self.searcher.stored_fields(doc)["body"]):
+                if self.matcher.forms(match.group())[0] == stem:
+                    return match.group().lower()
+        return None
 
     def docs_between(self, start: str | None, end: str | None) -> frozenset[int]:
         start, end = start or "0000-00-00", end or "9999-99-99"
@@ -249,11 +258,23 @@ def _split(value: str | None) -> list[str]:
 
 
 def _suggestion(snap: Snapshot, query, q: str, total: int) -> str | None:
-    """A "did you mean" query from the index's own words, offered only if it finds more."""
-    # Whoosh's corrector handles only plain terms and phrases (it fails on ranges).
-    if query is None or not all(type(leaf) in (wq.Term, wq.Phrase) for leaf in query.leaves()):
+    """A "did you mean" query from the index's own words, offered only if it finds more.
+
+    Words are corrected against the stemmed body lexicon, then shown as a word that
+    really occurs in a release ("secrity" -> stem "secur" -> "security").
+    """
+    if query is None:
         return None
-    corrected = snap.searcher.correct_query(query, q).string
+    typed = typed_words(q, snap.parser)
+    corrected = q
+    for leaf in query.leaves():
+        if type(leaf) is not wq.Term or leaf.fieldname != "body" or ("body", leaf.text) in snap.reader:
+            continue
+        suggestions = snap.searcher.suggest("body", leaf.text, limit=1)
+        word = typed.get(leaf.text)
+        replacement = snap.surface_word(suggestions[0]) if suggestions else None
+        if word and replacement:
+            corrected = re.sub(rf"(?i)\b{re.escape(word)}\b", replacement, corrected)
     if corrected == q:
         return None
     reading = read_query(corrected, snap.parser)
