@@ -14,8 +14,8 @@ from markupsafe import Markup, escape
 
 # Whoosh's RegexTokenizer default, so words split here as they were when indexed.
 WORD = re.compile(r"\w+(?:\.?\w+)*")
-CONTEXT_CHARS = 90  # around a match, each side
-MAX_FRAGMENT_CHARS = 320
+CONTEXT_CHARS = 70  # around a match, each side
+MAX_FRAGMENT_CHARS = 240
 MAX_FRAGMENTS = 3
 LEAD_CHARS = 240  # shown when nothing in the text matched (e.g. a title-only match)
 

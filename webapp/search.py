@@ -226,12 +226,13 @@ def _highlight_terms(snap: Snapshot, query) -> tuple[frozenset[str], frozenset[s
     if query is None:
         return frozenset(), frozenset()
     stems, names = set(), set()
-    for fieldname, term in query.existing_terms(snap.reader, phrases=True, expand=True):
-        text = term.decode("utf-8") if isinstance(term, bytes) else term
-        if fieldname in ("title", "body"):
-            stems.add(text)
-        elif fieldname in NAME_FIELDS:
-            names.add(text)
+    for leaf in query.leaves():  # Whoosh 2.7.4's existing_terms() loses fields across leaves
+        for fieldname, term in leaf.existing_terms(snap.reader, phrases=True, expand=True):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            if fieldname in ("title", "body"):
+                stems.add(text)
+            elif fieldname in NAME_FIELDS:
+                names.add(text)
     return frozenset(stems), frozenset(names)
 
 

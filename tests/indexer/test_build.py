@@ -104,17 +104,17 @@ def test_rebuild_swaps_in_a_new_directory(corpus_dir, index_dir):
 def test_bad_files_are_reported_and_the_rest_indexed(corpus_dir, index_dir):
     (corpus_dir / "empty.txt").write_bytes(b"")
     (corpus_dir / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 100)
-    (corpus_dir / "huge.txt").write_bytes(b"a" * 2000)
+    (corpus_dir / "huge.txt").write_bytes(b"a " * 15_000)
     (corpus_dir / "notes.pdf").write_bytes(b"%PDF-1.4")
     (corpus_dir / "broken.meta.json").write_text("{not json")
     (corpus_dir / "broken.txt").write_text("WASHINGTON — Secretary Napolitano visited Panama.\n")
 
-    summary = update_index(corpus_dir, index_dir, max_bytes=1000)
+    summary = update_index(corpus_dir, index_dir, max_bytes=20_000)
 
-    assert summary.failed == [
+    assert sorted(summary.failed) == [
         ("binary.txt", "binary file (contains NUL bytes)"),
         ("empty.txt", "empty file"),
-        ("huge.txt", "too large: 2,000 bytes (limit 1,000)"),
+        ("huge.txt", "too large: 30,000 bytes (limit 20,000)"),
     ]
     assert [path for path, _ in summary.warnings] == ["broken.txt"]
     assert summary.warnings[0][1].startswith("sidecar is not valid JSON")

@@ -1,0 +1,235 @@
+"""HTML pages: search, one release, help, and the OpenSearch description.
+
+Every link a page shows (facet values, chips, sort, pages) is built here from the
+current SearchParams, so the templates are plain links that work without JavaScript.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+
+from webapp import release_index
+from webapp.params import FACETS, SORTS, SearchParams, parse_params
+from webapp.results import ReleaseDetail, ResultPage
+from webapp.search import get_release, mention_anchor, search
+
+bp = Blueprint("views", __name__)
+
+FACET_VALUES_SHOWN = 8  # the rest of a facet's values sit behind "show more"
+PAGE_LINKS_AROUND = 2  # page numbers either side of the current one
+PROVENANCE_ORDER = {"title": 0, "date": 1, "issuer": 2, "officials": 3, "countries": 4, "url": 5}  # then others by name
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    current: bool = False
+    rel: str | None = None  # "prev" / "next" in pagination
+
+
+@dataclass
+class FacetOption:
+    value: str
+    count: int
+    selected: bool
+    url: str  # this search with the value toggled
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    label: str
+    shown: list[FacetOption]
+    more: list[FacetOption]  # collapsed behind "show more"
+
+
+@dataclass
+class MentionLink:
+    facet: str
+    value: str
+    count: int
+    search_url: str
+    anchor: str | None  # id of its first marked mention in the text, when there is one
+
+
+def search_url(params: SearchParams) -> str:
+    """The search page's URL for `params`."""
+    args = params.query_args()
+    return url_for("views.search_page") + ("?" + urlencode(args) if args else "")
+
+
+@bp.route("/")
+@bp.route("/search")  # registered first, so links are built as /search
+def search_page():
+    """The search page; with no words it lists every release, newest first."""
+    params, notices = parse_params(request.args)
+    result = search(release_index(), params)
+    if result.page < params.page:
+        notices.append(f"Page {params.page} is past the end of the results; showing the last page, {result.page}.")
+    return render_template("search.html", **search_context(result, notices))
+
+
+def search_context(result: ResultPage, notices: list[str]) -> dict:
+    """Everything search.html shows, with every link precomputed."""
+    params = result.params
+    shown_page = params.at_page(result.page)
+    return {
+        "result": result,
+        "params": params,
+        "notices": [*notices, *result.notices],
+        "form_hidden": _hidden(params, drop={"q", "page"}),
+        "dates_hidden": _hidden(params, drop={"from", "to", "page"}),
+        "suggestion_url": search_url(params.with_query(result.suggestion)) if result.suggestion else None,
+        "facets": [_facet_group(result, facet) for facet in FACETS if result.facets.get(facet)],
+        "chips": _chips(params),
+        "clear_url": search_url(params.cleared()),
+        "sorts": _sort_links(params),
+        "pages": _page_links(shown_page, result.pages),
+        "first_number": (result.page - 1) * params.per_page + 1,
+    }
+
+
+def _hidden(params: SearchParams, drop: set[str]) -> list[tuple[str, str]]:
+    """The state a form must carry along as hidden inputs."""
+    return [(name, value) for name, value in params.query_args() if name not in drop]
+
+
+def _facet_group(result: ResultPage, facet: str) -> FacetGroup:
+    """One facet's values with their toggle links, split at the "show more" fold."""
+    values = result.facets[facet]
+    if facet == "year":  # years read best in time order, most recent first
+        values = sorted(values, key=lambda v: v.value, reverse=True)
+    options = [FacetOption(v.value, v.count, v.selected, search_url(result.params.toggled(facet, v.value))) for v in values]
+    # Selected values stay in view even when they rank low.
+    shown = [o for n, o in enumerate(options) if n < FACET_VALUES_SHOWN or o.selected]
+    more = [o for n, o in enumerate(options) if n >= FACET_VALUES_SHOWN and not o.selected]
+    return FacetGroup(facet, FACETS[facet], shown, more)
+
+
+def _chips(params: SearchParams) -> list[Link]:
+    """One link per applied filter, each to the same search without that filter."""
+    chips = [
+        Link(f"{FACETS[facet]}: {value}", search_url(params.toggled(facet, value)))
+        for facet in FACETS
+        for value in params.selected(facet)
+    ]
+    bounds = [f"{word} {day}" for word, day in (("from", params.date_from), ("to", params.date_to)) if day]
+    if bounds:
+        chips.append(Link("Date: " + " ".join(bounds), search_url(params.without_dates())))
+    return chips
+
+
+def _sort_links(params: SearchParams) -> list[Link]:
+    """The orders a person can choose; without words, relevance means newest first."""
+    if params.q:
+        return [Link(label, search_url(params.sorted_by(sort)), sort == params.sort) for sort, label in SORTS.items()]
+    current = "newest" if params.sort == "relevance" else params.sort
+    return [
+        Link(label, search_url(params.sorted_by(sort)), sort == current) for sort, label in SORTS.items() if sort != "relevance"
+    ]
+
+
+def _page_links(params: SearchParams, pages: int) -> list[Link | None]:
+    """Previous, first, a window round the current page, last, next; None marks a gap."""
+    if pages <= 1:
+        return []
+    current = params.page
+    numbers = sorted({1, pages, *range(max(1, current - PAGE_LINKS_AROUND), min(pages, current + PAGE_LINKS_AROUND) + 1)})
+    links: list[Link | None] = []
+    if current > 1:
+        links.append(Link("Previous", search_url(params.at_page(current - 1)), rel="prev"))
+    for before, number in zip([0, *numbers], numbers):
+        if number - before > 1:
+            links.append(None)
+        links.append(Link(str(number), search_url(params.at_page(number)), number == current))
+    if current < pages:
+        links.append(Link("Next", search_url(params.at_page(current + 1)), rel="next"))
+    return links
+
+
+@bp.route("/release/<path:release_id>")
+def release_page(release_id: str):
+    """One release: its facts, where they came from, its full text and similar releases."""
+    params, _ = parse_params(MultiDict([("q", request.args.get("q", ""))]))
+    detail = get_release(release_index(), release_id, params.q)
+    if detail is None:
+        abort(404, f"There is no release with the id “{release_id}”. It may have been removed from the corpus.")
+    return render_template("release.html", **release_context(detail, params))
+
+
+def release_context(detail: ReleaseDetail, params: SearchParams) -> dict:
+    """Everything release.html shows, with every link precomputed."""
+    hit = detail.hit
+    provenance = sorted(detail.provenance.items(), key=lambda item: (PROVENANCE_ORDER.get(item[0], len(PROVENANCE_ORDER)), item[0]))
+    return {
+        "detail": detail,
+        "hit": hit,
+        "params": params,
+        "back_url": search_url(params) if params.q else None,
+        "source_url": hit.url if _is_web_address(hit.url) else None,
+        "provenance": provenance,
+        "officials": _mention_links(detail, "official", hit.officials),
+        "countries": _mention_links(detail, "country", hit.countries),
+    }
+
+
+def _mention_links(detail: ReleaseDetail, facet: str, values: list[str]) -> list[MentionLink]:
+    """Each value of a facet with its search, its mention count and where it is first marked."""
+    counts = {m.value: len(m.spans) for m in detail.mentions if m.facet == facet}
+    links = []
+    for value in values:
+        anchor = mention_anchor(facet, value)
+        # The text carries the anchor only if that mention was drawn (overlaps are skipped).
+        has_anchor = f'id="{anchor}"' in detail.body_html
+        links.append(
+            MentionLink(facet, value, counts.get(value, 0), search_url(SearchParams(**{facet: (value,)})), anchor if has_anchor else None)
+        )
+    return links
+
+
+def _is_web_address(url: str | None) -> bool:
+    """Only http(s) links are shown: a sidecar's `javascript:` URL must never become a link."""
+    return bool(url) and urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
+
+
+@bp.route("/about")
+def about_page():
+    """How to search: the query language, facets and the JSON API."""
+    return render_template("about.html", params=SearchParams())
+
+
+@bp.route("/opensearch.xml")
+def opensearch():
+    """Lets browsers add the site as a search engine."""
+    return Response(render_template("opensearch.xml"), mimetype="application/opensearchdescription+xml")
+
+
+@bp.app_template_filter("release_date")
+def release_date(hit) -> str:
+    """A release's date as a person reads it, to the precision it is known."""
+    if not hit.date:
+        return "date unknown"
+    date = datetime.date.fromisoformat(hit.date)
+    if hit.date_precision == "year":
+        return str(date.year)
+    if hit.date_precision == "month":
+        return f"{date:%B} {date.year}"
+    return f"{date.day} {date:%B} {date.year}"
+
+
+@bp.app_template_filter("plural")
+def plural(n: int, word: str) -> str:
+    """'1 release', '2 releases', '1,024 releases'."""
+    return f"{n:,} {word if n == 1 else word + 's'}"
+
+
+@bp.app_template_filter("code_spans")
+def code_spans(text: str) -> Markup:
+    """Escape `text`, showing `backticked` commands as <code> (for error messages)."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
