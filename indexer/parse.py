@@ -1,8 +1,107 @@
 """From a decoded file to a Release: normalize the text, extract the facts, apply the sidecar."""
 
+from indexer.extract import (
+    Officials,
+    country_sort_key,
+    extract_countries,
+    extract_date,
+    extract_issuer,
+    extract_officials,
+    extract_title,
+    extract_url,
+    find_names,
+    same_line_text,
+)
+from indexer.gazetteer import canonical_country, known_official, person_key
+from indexer.normalize import normalize
 from indexer.release import Release
+from indexer.sources import SourceError
 
 
 def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | None, content_hash: str) -> Release:
-    """Build the Release for one file; sidecar fields override what extraction found."""
-    raise NotImplementedError  # being written: see the extraction brief
+    """Build the Release for one file; sidecar fields override what extraction found.
+
+    `provenance` says where each fact with a value came from; `mentions` holds the spans
+    of the body that name each official and country the release is listed under.
+    """
+    sidecar = sidecar or {}
+    page = normalize(text, is_html=is_html)
+    if not page.body:
+        raise SourceError("no text after removing boilerplate")
+    provenance: dict[str, str] = {}
+
+    title, provenance["title"] = (sidecar["title"], "sidecar") if "title" in sidecar else extract_title(
+        page.body, html_h1=page.html_h1, html_title=page.html_title, html_meta=page.html_meta
+    )
+    body = _without_headline(page.body, title)
+
+    if "date" in sidecar:
+        date, precision, date_source = sidecar["date"], sidecar.get("date_precision", "day"), "sidecar"
+    else:
+        date, precision, date_source = extract_date(
+            body, html_meta=page.html_meta, release_date=page.release_date, relpath=relpath
+        )
+    issuer, issuer_source = (sidecar["issuer"], "sidecar") if "issuer" in sidecar else extract_issuer(page.issuer_lines)
+    url, url_source = (sidecar["url"], "sidecar") if "url" in sidecar else extract_url(page.html_meta)
+
+    found_officials = extract_officials(body)
+    if "officials" in sidecar:
+        officials = list(dict.fromkeys(sidecar["officials"]))
+        official_spans = _official_spans(found_officials, officials, body)
+        officials_source = "sidecar"
+    else:
+        officials, official_spans, officials_source = found_officials.names, found_officials.mentions, "text"
+
+    found_countries = extract_countries(body, found_officials.name_spans)
+    if "countries" in sidecar:
+        countries = sorted({canonical_country(c) or c for c in sidecar["countries"]}, key=country_sort_key)
+        countries_source = "sidecar"
+    else:
+        # The headline counts too (it may be all that names a country), but has no spans in the body.
+        in_title_names = [span for spans in find_names(title, found_officials.names).values() for span in spans]
+        in_title = extract_countries(title, in_title_names)
+        countries = sorted({*found_countries, *in_title}, key=country_sort_key)
+        countries_source = "text"
+
+    for field, value, source in (
+        ("date", date, date_source),
+        ("issuer", issuer, issuer_source),
+        ("url", url, url_source),
+        ("officials", officials, officials_source),
+        ("countries", countries, countries_source),
+    ):
+        if value or source == "sidecar":
+            provenance[field] = source
+
+    mentions = {f"official:{name}": official_spans.get(name, []) for name in officials}
+    mentions.update({f"country:{name}": found_countries.get(name, []) for name in countries})
+    return Release(
+        id=relpath,
+        path=relpath,
+        title=title,
+        date=date,
+        date_precision=precision,
+        officials=officials,
+        countries=countries,
+        issuer=issuer,
+        body=body,
+        url=url,
+        content_hash=content_hash,
+        provenance=provenance,
+        mentions={key: [list(span) for span in spans] for key, spans in mentions.items() if spans},
+    )
+
+
+def _without_headline(body: str, title: str) -> str:
+    """The body without its first line when that line is the title, so it is not read twice."""
+    first, _, rest = body.partition("\n")
+    rest = rest.lstrip("\n")
+    return rest if rest and same_line_text(first, title) else body
+
+
+def _official_spans(found: Officials, names: list[str], body: str) -> dict[str, list[tuple[int, int]]]:
+    """Where the body names the officials a sidecar lists: as extraction found them, else by name."""
+    by_key = {person_key(found_name): spans for found_name, spans in found.mentions.items()}
+    spans = {name: by_key.get(person_key(known_official(name) or name), []) for name in names}
+    spans.update(find_names(body, [name for name in names if not spans[name]]))
+    return spans

@@ -1,0 +1,185 @@
+"""The gazetteers in indexer/data as lookups: countries, official titles, known officials.
+
+The knowledge lives in the JSON files, which a person extends; this module only loads them,
+once per process, and turns them into one compiled pattern or dictionary per question.
+"""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).with_name("data")
+_INITIAL = re.compile(r"[^\W\d_]\.")
+
+
+def _fold_table() -> dict[int, str]:
+    """Accented Latin letters -> their base letter, and curly apostrophes -> straight."""
+    table = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if len(base) == 1 and base != chr(code):
+            table[code] = base
+    # Letters with a stroke have no decomposition; the quotes matter for "Côte d’Ivoire".
+    table.update({ord(k): v for k, v in {"Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "’": "'", "‘": "'"}.items()})
+    return table
+
+
+_FOLD = _fold_table()
+# Substituting only the characters that fold is several times faster than str.translate.
+_FOLDABLE = re.compile("[" + "".join(map(re.escape, map(chr, sorted(_FOLD)))) + "]")
+
+
+def _fold_char(match: re.Match) -> str:
+    return _FOLD[ord(match.group())]
+
+
+def fold(text: str) -> str:
+    """`text` without accents, one character for one, so an offset found in it holds in `text`."""
+    return text if text.isascii() else _FOLDABLE.sub(_fold_char, text)
+
+
+def literal_pattern(words) -> str:
+    """A regex matching any of `words`, built as a trie: one pass, and the longest word wins."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Greedy "?": a longer word through this node is tried before stopping here.
+    return f"(?:{body})?" if "" in node else body
+
+
+def _load(name: str) -> dict:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class CountryGazetteer:
+    """Everything extraction asks about countries, built from countries.json."""
+
+    pattern: re.Pattern  # over folded text: group "name" for a country or group, else a not-country phrase
+    targets: dict[str, tuple[str, ...]]  # matched (folded) text -> canonical names
+    canonical: dict[str, str]  # any listed name, folded and casefolded -> canonical name
+    names: tuple[str, ...]  # every spelling that names one country, as written in the data
+
+
+@cache
+def countries() -> CountryGazetteer:
+    """The country gazetteer, loaded once per process."""
+    data = _load("countries.json")
+    targets: dict[str, tuple[str, ...]] = {}
+    canonical: dict[str, str] = {}
+    names: list[str] = []
+
+    def add(spelling: str, value: tuple[str, ...]) -> None:
+        spelling = fold(unicodedata.normalize("NFC", spelling))
+        # Upper case too, for headlines and datelines set in capitals.
+        for variant in (spelling, spelling.upper()):
+            if targets.setdefault(variant, value) != value:
+                raise ValueError(f"countries.json: {spelling!r} stands for both {targets[variant]} and {value}")
+
+    for country, aliases in data["countries"].items():
+        own = aliases if country in data["ambiguous_names"] else [country, *aliases]
+        for spelling in own:
+            add(spelling, (country,))
+            names.append(spelling)
+        for spelling in (country, *aliases):
+            canonical[fold(spelling).casefold()] = country
+    for group, members in data["groups"].items():
+        unknown = [m for m in members if m not in data["countries"]]
+        if unknown:
+            raise ValueError(f"countries.json: group {group!r} names unknown countries {unknown}")
+        add(group, tuple(members))
+    blocked = {fold(p) for p in data["not_countries"]} | {fold(p).upper() for p in data["not_countries"]}
+    # A not-country phrase also covers the longer word it starts ("Central Americans").
+    pattern = re.compile(
+        rf"(?<!\w)(?:(?:{literal_pattern(blocked)})[\w-]*|(?P<name>{literal_pattern(targets)})(?!\w))"
+    )
+    return CountryGazetteer(pattern, targets, canonical, tuple(names))
+
+
+def canonical_country(name: str) -> str | None:
+    """The canonical name for any spelling the gazetteer lists: 'México' -> 'Mexico'."""
+    return countries().canonical.get(fold(name).casefold())
+
+
+@dataclass(frozen=True)
+class KnownOfficial:
+    name: str
+    titles: tuple[str, ...]
+    surname: str
+
+
+@dataclass(frozen=True)
+class OfficialGazetteer:
+    """Everything extraction asks about officials, built from officials.json."""
+
+    titles: tuple[str, ...]
+    office_words: tuple[str, ...]
+    not_name_words: tuple[str, ...]
+    by_form: dict[str, str]  # a known full name as written, folded and casefolded -> canonical
+    by_key: dict[tuple[str, str], str]  # person_key -> canonical
+    by_surname: dict[str, tuple[KnownOfficial, ...]]  # folded, casefolded surname -> who has it
+    by_name: dict[str, KnownOfficial]  # canonical name -> entry
+
+
+@cache
+def officials() -> OfficialGazetteer:
+    """The officials gazetteer, loaded once per process."""
+    data = _load("officials.json")
+    by_form: dict[str, str] = {}
+    by_key: dict[tuple[str, str], str] = {}
+    by_surname: dict[str, list[KnownOfficial]] = {}
+    by_name: dict[str, KnownOfficial] = {}
+    for entry in data["known_officials"]:
+        name = unicodedata.normalize("NFC", entry["name"])
+        surname = entry.get("surname") or name.split()[-1]
+        known = by_name[name] = KnownOfficial(name, tuple(entry.get("titles", ())), surname)
+        for form in (name, *entry.get("aliases", ())):
+            by_form[fold(form).casefold()] = name
+            by_key.setdefault(person_key(form), name)
+        by_surname.setdefault(fold(surname).casefold(), []).append(known)
+    return OfficialGazetteer(
+        titles=tuple(data["titles"]),
+        office_words=tuple(data["office_words"]),
+        not_name_words=tuple(data["not_name_words"]),
+        by_form=by_form,
+        by_key=by_key,
+        by_surname={k: tuple(v) for k, v in by_surname.items()},
+        by_name=by_name,
+    )
+
+
+def person_key(name: str) -> tuple[str, str]:
+    """First and last name, folded, initials skipped: 'Kirstjen M. Nielsen' -> ('kirstjen', 'nielsen')."""
+    words = [w for w in fold(name).casefold().split() if not _INITIAL.fullmatch(w)] or [""]
+    return words[0], words[-1]
+
+
+def known_official(name: str) -> str | None:
+    """The data's spelling of a full name: 'Kirstjen Nielsen' -> 'Kirstjen M. Nielsen'."""
+    data = officials()
+    return data.by_form.get(fold(name).casefold()) or data.by_key.get(person_key(name))
+
+
+def known_official_by_surname(surname: str, title: str) -> str | None:
+    """The one known official with this surname who holds a title like `title`, else None."""
+    padded = f" {title} "
+    matches = {
+        known.name
+        for known in officials().by_surname.get(fold(surname).casefold(), ())
+        if not known.titles or any(f" {t} " in padded for t in known.titles)
+    }
+    return matches.pop() if len(matches) == 1 else None
