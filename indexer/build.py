@@ -4,6 +4,7 @@ delete removed ones. One writer at a time; a full build is made aside and swappe
 
 import fcntl
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 class IndexBusy(Exception):
     """Another indexing run holds the lock on this index folder."""
+
+
+class IndexWriteFailed(Exception):
+    """The index could not be written (a full disk, say); the previous one is intact."""
 
 
 @dataclass
@@ -100,27 +105,40 @@ def update_index(
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus_dir} does not exist")
     summary = Summary()
-    with writer_lock(index_dir):
-        sources, summary.ignored = find_sources(corpus_dir)
-        scanned = _scan(sources, max_bytes, summary, progress)
-        pointer = store.read_pointer(index_dir)
-        live = store.live_index_path(index_dir)
-        fresh = rebuild or live is None or pointer.get("schema_version") != SCHEMA_VERSION
-        if fresh:
-            summary.rebuilt = True
-            target = store.new_index_path(index_dir)
-            ix = whoosh_index.create_in(target, build_schema())
-            indexed: dict[str, str] = {}
-        else:
-            target = live
-            ix = whoosh_index.open_dir(target)
-            indexed = _indexed_hashes(ix)
-        _apply(ix, scanned, {s.relpath for s in sources}, indexed, summary, progress)
-        ix.close()
-        if fresh:
-            store.publish(index_dir, target, SCHEMA_VERSION)
+    try:
+        with writer_lock(index_dir):
+            sources, summary.ignored = find_sources(corpus_dir)
+            scanned = _scan(sources, max_bytes, summary, progress)
+            present = {s.relpath for s in sources}
+            pointer = store.read_pointer(index_dir)
+            live = store.live_index_path(index_dir)
+            if rebuild or live is None or pointer.get("schema_version") != SCHEMA_VERSION:
+                summary.rebuilt = True
+                _build_aside(index_dir, scanned, present, summary, progress)
+            else:
+                ix = whoosh_index.open_dir(live)
+                _apply(ix, scanned, present, _indexed_hashes(ix), summary, progress)
+                ix.close()
+    except OSError as exc:
+        raise IndexWriteFailed(
+            f"could not write the index in {index_dir}: {exc.strerror or exc}; "
+            "the index is as it was before this run"
+        ) from exc
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _build_aside(index_dir: Path, scanned, present, summary, progress) -> None:
+    """Write a complete new index in its own directory, then publish it atomically."""
+    target = store.new_index_path(index_dir)
+    try:
+        ix = whoosh_index.create_in(target, build_schema())
+        _apply(ix, scanned, present, {}, summary, progress)
+        ix.close()
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # a half-built index is never published
+        raise
+    store.publish(index_dir, target, SCHEMA_VERSION)
 
 
 def _scan(sources, max_bytes, summary, progress) -> list[_Scanned]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from indexer.build import IndexBusy, Summary, update_index
+from indexer.build import IndexBusy, IndexWriteFailed, Summary, update_index
 from indexer.sources import MAX_BYTES
 
 
@@ -40,7 +40,7 @@ def index_command(corpus_dir: Path, index_dir: Path, rebuild: bool, max_bytes: i
     progress = _terminal_progress if sys.stderr.isatty() and not quiet else None
     try:
         summary = update_index(corpus_dir, index_dir, rebuild=rebuild, max_bytes=max_bytes, progress=progress)
-    except IndexBusy as exc:
+    except (IndexBusy, IndexWriteFailed) as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         click.echo("\ninterrupted: the index is as it was before this run", err=True)
