@@ -12,8 +12,9 @@ from bs4 import BeautifulSoup
 from bs4.exceptions import ParserRejectedMarkup
 
 # Page furniture, not the release: its text never reaches the body.
+# Not "head": html.parser nests a <body> inside an unclosed <head>, and its text is the release.
 DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "noscript", "form", "aside",
-                "template", "iframe", "svg", "head", "title")
+                "template", "iframe", "svg", "title")
 _BLOCK_TAGS = {
     "address", "article", "blockquote", "body", "center", "dd", "details", "div", "dl", "dt", "fieldset",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "main", "ol", "p", "pre", "section",

@@ -5,6 +5,7 @@ Everything here is about bytes on disk; nothing here knows what a release says.
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,11 @@ def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, st
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """Read a file whole, refusing ones too large to be a release."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # Opening a FIFO would block the whole run until something writes to it.
+            raise SourceError("not a regular file (a FIFO, socket or device)")
+        size = info.st_size
         if size > max_bytes:
             raise SourceError(f"too large: {size:,} bytes (limit {max_bytes:,})")
         with open(path, "rb") as f:

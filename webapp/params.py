@@ -125,7 +125,7 @@ def _values(args, name: str) -> tuple[str, ...]:
 
 def _years(args) -> tuple[str, ...]:
     years = _values(args, "year")
-    bad = [y for y in years if not (len(y) == 4 and y.isdigit())]
+    bad = [y for y in years if not (len(y) == 4 and y.isascii() and y.isdigit())]
     if bad:
         raise ParamError(f"year must be four digits, like 2011, not {bad[0]!r}")
     return years
@@ -145,7 +145,7 @@ def _bounded_int(args, name: str, default: int, low: int, high: int) -> int:
     value = args.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit() is True, int("²") fails
         raise ParamError(f"'{name}' must be a whole number from {low} to {high}, not {value[:40]!r}")
     number = int(value)
     if not low <= number <= high:

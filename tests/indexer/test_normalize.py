@@ -139,3 +139,12 @@ def test_html_without_main_takes_the_first_h1_outside_page_furniture():
 def test_a_txt_file_holding_a_web_page_is_read_as_html():
     page = normalize("<html><body><script>var x;</script><p>Panama</p></body></html>", is_html=False)
     assert page.body == "Panama"
+
+
+def test_unclosed_head_keeps_the_body_text():
+    # html.parser nests <body> inside an unclosed <head>; dropping <head> lost the release.
+    page = html_to_text(
+        "<html><head><title>Unclosed</title><body><h1>Unclosed<p>Paragraph about border security "
+        "<b>bold <i>never closed <div><table><tr><td>cell text"
+    )
+    assert page.text.split() == "Unclosed Paragraph about border security bold never closed cell text".split()
