@@ -6,6 +6,8 @@ scoring is kept apart from counting; a worker keeps one searcher and reopens it 
 when the indexing command has changed the index.
 """
 
+import bisect
+import heapq
 import math
 import re
 import threading
@@ -28,6 +30,7 @@ from webapp.results import FacetValue, Hit, Mention, ReleaseDetail, ResultPage
 
 FACET_LIMIT = 100  # values listed per facet; selected values are always listed
 PAGE_CACHE_SIZE = 256
+TERM_CACHE_SIZE = 4096
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 NAME_FIELDS = ("country", "official", "issuer")
 
@@ -75,6 +78,7 @@ class Snapshot:
         self.parser = make_parser(self.ix.schema)
         self.matcher = TermMatcher(self.ix.schema["body"].analyzer, self.ix.schema["country"].analyzer)
         self._pages: OrderedDict = OrderedDict()
+        self._term_docs: dict[tuple[str, str], frozenset[int]] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -126,6 +130,20 @@ class Snapshot:
             "newest": {d: i for i, d in enumerate(newest)},
         }
 
+    def term_docs(self, fieldname: str, text: str) -> frozenset[int]:
+        """Live documents containing a term; cached, since common terms recur across queries."""
+        key = (fieldname, text)
+        docs = self._term_docs.get(key)
+        if docs is None:
+            if key in self.reader:
+                docs = frozenset(self.reader.postings(fieldname, text).all_ids())
+            else:
+                docs = frozenset()
+            if len(self._term_docs) >= TERM_CACHE_SIZE:
+                self._term_docs.clear()
+            self._term_docs[key] = docs
+        return docs
+
     def surface_word(self, stem: str) -> str | None:
         """A word as written in some release whose stemmed form is `stem`."""
         for doc in self.reader.postings("body", stem).all_ids():
@@ -160,7 +178,7 @@ def search(index: ReleaseIndex, params: SearchParams, *, facets: bool = True, sn
 
 def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) -> ResultPage:
     reading = read_query(params.q, snap.parser)
-    matched = snap.all_docs if reading.query is None else frozenset(snap.searcher.docs_for_query(reading.query))
+    matched = snap.all_docs if reading.query is None else matching_docs(snap, reading.query)
     filters = {
         f: frozenset().union(*(snap.facet_docs[f].get(v, ()) for v in params.selected(f)))
         for f in FACETS
@@ -172,7 +190,7 @@ def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) 
     final = _restrict(matched, filters)
     pages = max(1, math.ceil(len(final) / params.per_page))
     page = min(params.page, pages)
-    ranked = _rank(snap, reading.query, params.sort, final, final is not matched, page * params.per_page)
+    ranked = _rank(snap, reading.query, params.sort, matched, final, page * params.per_page)
     ranked = ranked[(page - 1) * params.per_page :]
     stems, names = _highlight_terms(snap, reading.query) if snippets else (frozenset(), frozenset())
     results = [_hit(snap, doc, score, stems, names, snippets) for doc, score in ranked]
@@ -189,6 +207,33 @@ def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) 
     )
 
 
+def matching_docs(snap: Snapshot, query) -> frozenset[int]:
+    """Every live document matching `query`, without scoring.
+
+    Boolean trees of terms are answered with set operations on cached per-term document
+    sets (C speed); Whoosh's matchers walk postings in Python. Anything else (phrases,
+    prefixes, ranges) goes to Whoosh, after a cheap check that its terms co-occur at all.
+    """
+    if type(query) is wq.Term:
+        return snap.term_docs(query.fieldname, query.text)
+    if type(query) is wq.And:
+        sets = sorted((matching_docs(snap, q) for q in query.subqueries), key=len)
+        return sets[0].intersection(*sets[1:]) if sets else frozenset()
+    if type(query) is wq.Or:
+        return frozenset().union(*(matching_docs(snap, q) for q in query.subqueries))
+    if type(query) is wq.Not:
+        return snap.all_docs - matching_docs(snap, query.query)
+    if type(query) is wq.AndNot:
+        return matching_docs(snap, query.a) - matching_docs(snap, query.b)
+    if type(query) is wq.Every:
+        return snap.all_docs
+    if type(query) is wq.Phrase and not frozenset.intersection(
+        *(snap.term_docs(query.fieldname, word) for word in query.words)
+    ):
+        return frozenset()
+    return frozenset(snap.searcher.docs_for_query(query))
+
+
 def _restrict(docs: frozenset[int], filters: dict[str, frozenset[int]], skip: str | None = None) -> frozenset[int]:
     """Documents in `docs` that pass every filter but `skip` (facets AND together)."""
     for name, allowed in filters.items():
@@ -197,13 +242,41 @@ def _restrict(docs: frozenset[int], filters: dict[str, frozenset[int]], skip: st
     return docs
 
 
-def _rank(snap: Snapshot, query, sort: str, final: frozenset[int], filtered: bool, limit: int) -> list[tuple[int, float | None]]:
-    """The first `limit` documents of `final` in the requested order, with scores."""
+def _rank(snap: Snapshot, query, sort: str, matched, final, limit: int) -> list[tuple[int, float | None]]:
+    """The first `limit` documents of `final` (the filtered `matched`) in order, with scores."""
+    filtered = final is not matched
     if query is not None and sort == "relevance":
+        if filtered and len(final) * 8 < len(matched):
+            return top_scored(snap, query, final, limit)
         results = snap.searcher.search(query, limit=limit, filter=set(final) if filtered else None)
         return [(doc, score) for score, doc in results.top_n]
     rank = snap.date_rank["oldest" if sort == "oldest" else "newest"]
     return [(doc, None) for doc in sorted(final, key=rank.__getitem__)[:limit]]
+
+
+def top_scored(snap: Snapshot, query, docs: frozenset[int], limit: int) -> list[tuple[int, float]]:
+    """The `limit` best of `docs` by BM25F, scoring only them.
+
+    With a narrow filter, Whoosh's collector still walks every match in Python and drops
+    the filtered-out ones; here the matcher skips from one candidate to the next. Scores
+    and order (score, then document number) are Whoosh's own; a test pins that.
+    """
+    context = snap.searcher.context()
+    ordered = sorted(docs)
+    leaves = snap.searcher.leaf_searchers()
+    scored = []
+    for n, (sub, offset) in enumerate(leaves):
+        end = leaves[n + 1][1] if n + 1 < len(leaves) else math.inf
+        local = ordered[bisect.bisect_left(ordered, offset) : bisect.bisect_left(ordered, end)]
+        matcher = query.matcher(sub, context) if local else None
+        for doc in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc - offset:
+                matcher.skip_to(doc - offset)
+            if matcher.is_active() and matcher.id() == doc - offset:
+                scored.append((-matcher.score(), doc))
+    return [(doc, -negative) for negative, doc in heapq.nsmallest(limit, scored)]
 
 
 def _facet_values(snap: Snapshot, facet: str, docs: frozenset[int], params: SearchParams) -> list[FacetValue]:
