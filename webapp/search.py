@@ -42,8 +42,9 @@ class IndexMissing(Exception):
 class ReleaseIndex:
     """One per process: the live index, reopened when the indexing command changes it."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, cached_pages: int = PAGE_CACHE_SIZE):
         self.index_dir = Path(index_dir)
+        self.cached_pages = cached_pages  # 0 turns the page cache off (benchmarks)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
@@ -55,7 +56,7 @@ class ReleaseIndex:
         with self._lock:
             current = self._snapshot
             if current is None or current.path != path or not current.searcher.up_to_date():
-                self._snapshot = Snapshot(path)
+                self._snapshot = Snapshot(path, self.cached_pages)
                 if current is not None:
                     current.close()
             return self._snapshot
@@ -70,8 +71,9 @@ class ReleaseIndex:
 class Snapshot:
     """A searcher on one index generation and everything derived from it, built lazily."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, cached_pages: int = PAGE_CACHE_SIZE):
         self.path = path
+        self.cached_pages = cached_pages
         self.ix = whoosh_index.open_dir(path)
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
@@ -163,7 +165,7 @@ class Snapshot:
             return self._pages[key], True
         page = compute()
         self._pages[key] = page
-        if len(self._pages) > PAGE_CACHE_SIZE:
+        if len(self._pages) > self.cached_pages:
             self._pages.popitem(last=False)
         return page, False
 

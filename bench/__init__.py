@@ -1,0 +1,1 @@
+"""Benchmarks: how fast releases are indexed and searched, against an SQLite FTS5 baseline."""

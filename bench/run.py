@@ -1,0 +1,236 @@
+"""`python -m bench.run --size 1000 [--size 10000] [--http-seconds 30] [--skip-http]`.
+
+Generates (or reuses) a synthetic corpus per size, indexes it with the real indexing
+command, times the fixed query mix through our search and an FTS5 baseline, loads the
+largest index over HTTP, then prints a table and writes every figure as JSON.
+"""
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+import click
+import whoosh
+
+from bench import fts5, generate
+from bench.generate import FIRST_DAY, LAST_DAY, VOCABULARY, add_releases, generate_corpus
+from bench.indexing import IndexingFailed, dir_size, run_indexer
+from bench.latency import MODES, Fts5Engine, OurEngine, time_engine
+from bench.load import ServerFailed, run_load, serving, worker_memory
+from bench.queries import QUERIES, with_each_year
+from bench.report import format_report
+from indexer import store
+
+ADDED = 10  # releases added to the largest corpus for the incremental-update figure
+WORKERS = 2  # gunicorn workers, one per core of the machines this runs on
+WARMUP_SECONDS = 60  # an upper bound; the warm-up ends after its request count
+YEARS = range(FIRST_DAY.year, LAST_DAY.year + 1)  # for the varied HTTP requests
+MB = 1024 * 1024
+OUT = Path(__file__).resolve().parent / "out"
+# The generator and its vocabulary as imported: a change to either regenerates cached corpora.
+GENERATOR_VERSION = hashlib.sha256(Path(generate.__file__).read_bytes() + VOCABULARY.read_bytes()).hexdigest()[:16]
+
+
+@click.command()
+@click.option("--size", "sizes", type=click.IntRange(min=10), multiple=True, default=[1000], show_default=True,
+              help="Releases in a corpus; repeat for several sizes.")
+@click.option("--seed", default=0, show_default=True, help="Generator seed: same seed and size, same corpus.")
+@click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Timed passes over the query mix.")
+@click.option("--http-seconds", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Duration of the HTTP load, split between its two phases.")
+@click.option("--clients", type=click.IntRange(min=1), default=8, show_default=True, help="Concurrent HTTP clients.")
+@click.option("--skip-http", is_flag=True, help="Leave out the gunicorn load test.")
+@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=OUT,
+              help="Where corpora, indexes and logs go.  [default: bench/out]")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=OUT / "results.json",
+              help="The JSON file of all figures.  [default: bench/out/results.json]")
+def main(sizes, seed, rounds, http_seconds, clients, skip_http, work_dir, out):
+    """Benchmark indexing, search latency (ours vs SQLite FTS5) and HTTP throughput."""
+    try:
+        http = None if skip_http else (http_seconds, clients)
+        results = run_benchmark(sorted(set(sizes)), seed, rounds, work_dir, http)
+    except IndexingFailed as exc:
+        raise click.ClickException(f"indexing failed, so there is nothing to measure: {exc}") from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    click.echo(format_report(results))
+    click.echo(f"\nall figures: {out}")
+    if "error" in results.get("http", {}):
+        raise click.ClickException(f"HTTP load test failed: {results['http']['error']}")
+
+
+def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http: tuple[float, int] | None) -> dict:
+    """Every figure for every size, plus HTTP on the largest; a plain dict, ready for JSON."""
+    largest = max(sizes)
+    config = {"sizes": sizes, "seed": seed, "rounds": rounds, "queries": len(QUERIES)}
+    results = {"config": config, "machine": machine()}
+    results["sizes"] = {str(size): bench_size(work_dir, size, seed, rounds, update=size == largest) for size in sizes}
+    if http:
+        seconds, clients = http
+        try:
+            releases = results["sizes"][str(largest)]["fts5"]["releases"]
+            results["http"] = bench_http(work_dir / f"run-{largest}", releases, seconds, clients)
+        except ServerFailed as exc:
+            results["http"] = {"error": str(exc)}
+    return results
+
+
+def bench_size(work_dir: Path, size: int, seed: int, rounds: int, *, update: bool) -> dict:
+    """Index one corpus size (and update it, for the largest), build FTS5, time queries."""
+    cached = cached_corpus(work_dir, size, seed)
+    run_dir = work_dir / f"run-{size}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    corpus = run_dir / "corpus"
+    shutil.copytree(cached, corpus)  # a copy, so adding releases leaves the cache as generated
+    index_dir = run_dir / "index"
+    _progress(f"[{size}] indexing")
+    build = run_indexer(corpus, index_dir)
+    figures = {
+        "releases": size,
+        "index": {
+            "seconds": round(build.seconds, 2),
+            "releases_per_second": round(size / build.seconds, 1),
+            "peak_rss_mb": round(build.peak_rss_mb, 1),
+            "index_mb": round(dir_size(store.live_index_path(index_dir)) / MB, 2),
+            "summary": build.summary,
+        },
+    }
+    if update:
+        add_releases(corpus, ADDED, seed)
+        _progress(f"[{size}] re-indexing with {ADDED} new releases, then unchanged")
+        added, unchanged = run_indexer(corpus, index_dir), run_indexer(corpus, index_dir)
+        figures["update"] = {
+            "added": ADDED,
+            "seconds": round(added.seconds, 2),
+            "summary": added.summary,
+            "unchanged_seconds": round(unchanged.seconds, 2),
+            "unchanged_summary": unchanged.summary,
+        }
+    _progress(f"[{size}] building the FTS5 baseline")
+    figures["fts5"] = build_fts5(corpus, run_dir / "fts5.sqlite")
+    _progress(f"[{size}] timing {len(QUERIES)} queries x {rounds} rounds x {len(MODES)} modes, ours then FTS5")
+    figures["queries"] = compare_queries(index_dir, run_dir / "fts5.sqlite", rounds)
+    return figures
+
+
+def cached_corpus(work_dir: Path, size: int, seed: int) -> Path:
+    """bench/out/corpus-N-seedS, generated once per generator version, reused after."""
+    path = work_dir / f"corpus-{size}-seed{seed}"
+    marker = path / ".generated"  # dot files are not releases: the indexer skips them
+    if marker.exists() and marker.read_text() == GENERATOR_VERSION:
+        return path
+    _progress(f"[{size}] generating the corpus")
+    shutil.rmtree(path, ignore_errors=True)
+    partial = path.with_name(path.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    generate_corpus(partial, size, seed)
+    (partial / marker.name).write_text(GENERATOR_VERSION)
+    partial.rename(path)
+    return path
+
+
+def build_fts5(corpus: Path, db_path: Path) -> dict:
+    """Parse the corpus as the indexer does, then load it into FTS5; both timed."""
+    started = time.perf_counter()
+    releases = list(fts5.read_releases(corpus))
+    parsed = time.perf_counter()
+    count = fts5.build(db_path, releases)
+    built = time.perf_counter()
+    return {
+        "releases": count,
+        "parse_seconds": round(parsed - started, 2),
+        "build_seconds": round(built - parsed, 2),
+        "releases_per_second": round(count / (built - started), 1),  # parse included, as in ours
+        "db_mb": round(db_path.stat().st_size / MB, 2),
+    }
+
+
+def compare_queries(index_dir: Path, db_path: Path, rounds: int) -> dict:
+    """The query mix through both engines; ratios ours/FTS5 per mode and percentile."""
+    ours = time_engine(OurEngine(index_dir), QUERIES, rounds)
+    baseline = time_engine(Fts5Engine(db_path), QUERIES, rounds)
+    ratio = {
+        mode: {p: round(ours["modes"][mode][p] / max(baseline["modes"][mode][p], 1e-6), 2) for p in ("p50", "p95")}
+        for mode in MODES
+    }
+    per_query = []
+    for label, mine in ours["queries"].items():
+        theirs = baseline["queries"][label]
+        row = {"query": label, "kind": mine["kind"], "ours_total": mine["total"], "fts5_total": theirs["total"]}
+        for mode in MODES:
+            row[f"ours_{mode}_ms"], row[f"fts5_{mode}_ms"] = mine[f"{mode}_ms"], theirs[f"{mode}_ms"]
+        per_query.append(row)
+    differ = [q["query"] for q in per_query if q["ours_total"] != q["fts5_total"]]
+    return {
+        "ours": ours["modes"],
+        "fts5": baseline["modes"],
+        "ratio": ratio,
+        "by_kind": by_kind(per_query),
+        "totals_differ": differ,
+        "per_query": per_query,
+    }
+
+
+def by_kind(per_query: list[dict]) -> dict:
+    """kind -> median over its queries of each per-query median, per engine and mode."""
+    groups: dict[str, list[dict]] = {}
+    for row in per_query:
+        groups.setdefault(row["kind"], []).append(row)
+    return {
+        kind: {"queries": len(rows)} | {
+            f"{engine}_{mode}_ms": round(statistics.median(r[f"{engine}_{mode}_ms"] for r in rows), 3)
+            for engine in ("ours", "fts5")
+            for mode in MODES
+        }
+        for kind, rows in groups.items()
+    }
+
+
+def bench_http(run_dir: Path, releases: int, seconds: float, clients: int) -> dict:
+    """Two load phases on gunicorn -w 2: the fixed mix (repeats: served from the app's page
+    cache after the first pass) and each query narrowed to each year (mostly cache misses)."""
+    fixed = [spec.url() for spec in QUERIES]
+    varied = [spec.url() for spec in with_each_year(QUERIES, YEARS)]
+    _progress(f"[http] gunicorn -w {WORKERS}, {clients} clients, warm-up then {seconds:g}s")
+    with serving(run_dir / "index", run_dir / "gunicorn.log", workers=WORKERS) as (port, master):
+        # Each worker's first requests build its searcher and fill its page cache: a warm-up,
+        # kept in the JSON, left out of the table.
+        warmup_requests = 2 * WORKERS * len(fixed)
+        phases = {
+            "warmup": run_load(port, fixed, clients=clients, seconds=WARMUP_SECONDS, max_requests=warmup_requests),
+            "fixed": run_load(port, fixed, clients=clients, seconds=seconds / 2),
+            "varied": run_load(port, varied, clients=clients, seconds=seconds / 2),
+        }
+        workers = worker_memory(master)
+    distinct = {"fixed": len(fixed), "varied": len(varied)}
+    return {"releases": releases, "clients": clients, "workers": workers, "distinct_requests": distinct, **phases}
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {
+        "cpu": cpu,
+        "cpus": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "whoosh": whoosh.versionstring(),
+        "load_average_at_start": os.getloadavg()[0],  # other work on the machine skews every figure
+    }
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+if __name__ == "__main__":
+    main()
