@@ -205,3 +205,16 @@ def test_cli_prints_a_summary_and_exit_status(corpus_dir, index_dir):
     result = runner.invoke(main, ["index", str(corpus_dir / "nope"), "--index-dir", str(index_dir)])
     assert result.exit_code == 1
     assert "corpus folder" in result.output and "does not exist" in result.output
+
+
+def test_parsing_in_a_second_process_indexes_exactly_what_serial_parsing_does(corpus_dir, tmp_path, monkeypatch):
+    (corpus_dir / "empty.txt").write_text("")
+    (corpus_dir / "bad.meta.json").write_text("[1]")
+    (corpus_dir / "bad.txt").write_text("WASHINGTON — Secretary Napolitano visited Panama.\n")
+    monkeypatch.setattr("indexer.build.PARALLEL_PARSE_FROM", 10_000)
+    serial = update_index(corpus_dir, tmp_path / "serial")
+    monkeypatch.setattr("indexer.build.PARALLEL_PARSE_FROM", 1)
+    parallel = update_index(corpus_dir, tmp_path / "parallel")
+    for field in ("added", "failed", "warnings"):
+        assert getattr(parallel, field) == getattr(serial, field)
+    assert indexed(tmp_path / "parallel") == indexed(tmp_path / "serial")
