@@ -7,7 +7,7 @@ WORKERS ?= 2
 SIZE ?= 1000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser index run test test-long bench
+.PHONY: install browser index run test reliability bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,8 +31,8 @@ run: install
 test: install browser
 	$(PY) -m pytest
 
-test-long: install browser
-	$(PY) -m pytest -m slow --run-slow
+reliability: install browser
+	$(PY) -m reliability --long
 
 bench: install
 	$(PY) -m bench.run --size $(SIZE)

@@ -110,6 +110,7 @@ def update_index(
     summary = Summary()
     try:
         with writer_lock(index_dir):
+            store.discard_abandoned(index_dir)
             sources, summary.ignored = find_sources(corpus_dir)
             scanned = _scan(sources, max_bytes, summary, progress)
             present = {s.relpath for s in sources}
@@ -204,7 +205,9 @@ def _parser_pool(count: int):
     if count < PARALLEL_PARSE_FROM:
         yield None
         return
-    with multiprocessing.get_context("fork").Pool(1) as pool:
+    # "spawn", not "fork": a forked worker would inherit the run lock's descriptor and, if
+    # this process were killed, keep the lock held (and itself alive) indefinitely.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
         yield pool
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, CData, NavigableString
 from bs4.exceptions import ParserRejectedMarkup
 
 # Page furniture, not the release: its text never reaches the body.
@@ -104,25 +104,43 @@ def html_to_text(markup: str) -> HtmlPage:
     title = _inline_text(soup.title)
     meta = _head_facts(soup)
     h1 = _inline_text(_release_h1(soup))
-    for tag in soup.find_all(DROPPED_TAGS):
-        if not tag.decomposed:  # already gone with a dropped ancestor
-            tag.decompose()
     root = soup.body or soup
-    for tag in root.find_all(True):
-        if tag.name in _BLOCK_TAGS:
-            tag.insert_before(_PARAGRAPH)
-            tag.append(_PARAGRAPH)
-        elif tag.name == "li":
-            tag.insert_before(_LINE)
-            tag.insert(0, "• ")
-            tag.append(_LINE)
-        elif tag.name in ("br", "tr"):
-            tag.insert_before(_LINE)
-        elif tag.name in ("td", "th"):
-            tag.append(" ")
-    text = _ANY_SPACE.sub(" ", root.get_text())  # HTML whitespace is one space; breaks are markers
+    text = _ANY_SPACE.sub(" ", _marked_text(root))  # HTML whitespace is one space; breaks are markers
     text = _BREAKS.sub(lambda m: "\n\n" if _PARAGRAPH in m.group() else "\n", text)
     return HtmlPage(text, title, h1, meta)
+
+
+def _marked_text(root) -> str:
+    """The text under `root` with break markers around blocks, list items and rows.
+
+    One pass with an explicit stack: no recursion limit on 50,000 nested <div>s, and no
+    tree edits (each BeautifulSoup insert walks the subtree, which made deep or long
+    pages quadratic). Dropped tags are skipped with everything inside them.
+    """
+    out: list[str] = []
+    stack = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if isinstance(node, NavigableString):
+            if type(node) in (NavigableString, CData):  # not comments, doctypes, script text
+                out.append(node)
+            continue
+        name = node.name
+        if leaving:
+            out.append(_PARAGRAPH if name in _BLOCK_TAGS else _LINE if name == "li" else " ")
+            continue
+        if name in DROPPED_TAGS:
+            continue
+        if name in _BLOCK_TAGS:
+            out.append(_PARAGRAPH)
+        elif name == "li":
+            out.append(_LINE + "• ")
+        elif name in ("br", "tr"):
+            out.append(_LINE)
+        if name in _BLOCK_TAGS or name in ("li", "td", "th"):
+            stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.contents))
+    return "".join(out)
 
 
 def _inline_text(tag) -> str | None:

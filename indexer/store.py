@@ -49,18 +49,29 @@ def new_index_path(index_dir: Path) -> Path:
 def publish(index_dir: Path, path: Path, schema_version: int) -> None:
     """Make `path` the live index in one atomic rename, then drop stale builds.
 
-    The directory that was live just before is kept, so a reader that opened it a
-    moment ago can finish its request.
+    The directory that was live just before is kept (and named in the pointer), so a
+    reader that opened it a moment ago can finish its request.
     """
     index_dir = Path(index_dir)
     previous = read_pointer(index_dir)
     tmp = index_dir / f"{POINTER}.{os.getpid()}.tmp"
     with open(tmp, "w") as f:
-        json.dump({"dir": path.name, "schema_version": schema_version}, f)
+        json.dump({"dir": path.name, "previous": previous["dir"] if previous else None, "schema_version": schema_version}, f)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, index_dir / POINTER)
-    keep = {path.name, previous["dir"] if previous else None}
-    for child in index_dir.iterdir():
+    discard_abandoned(index_dir)
+
+
+def discard_abandoned(index_dir: Path) -> None:
+    """Remove index directories neither live nor just replaced: builds a killed run left.
+
+    Call only while holding the run lock, so no build in progress is mistaken for one.
+    """
+    pointer = read_pointer(index_dir) or {}
+    keep = {pointer.get("dir"), pointer.get("previous")}
+    for child in Path(index_dir).iterdir():
         if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
+    for tmp in Path(index_dir).glob(f"{POINTER}.*.tmp"):
+        tmp.unlink(missing_ok=True)

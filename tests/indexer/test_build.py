@@ -218,3 +218,12 @@ def test_parsing_in_a_second_process_indexes_exactly_what_serial_parsing_does(co
     for field in ("added", "failed", "warnings"):
         assert getattr(parallel, field) == getattr(serial, field)
     assert indexed(tmp_path / "parallel") == indexed(tmp_path / "serial")
+
+
+def test_a_build_left_by_a_killed_rebuild_is_removed_by_the_next_run(corpus_dir, index_dir):
+    update_index(corpus_dir, index_dir)
+    live = store.live_index_path(index_dir)
+    abandoned = store.new_index_path(index_dir)  # what a SIGKILLed --rebuild leaves
+    (abandoned / "MAIN_1.toc").write_text("half")
+    update_index(corpus_dir, index_dir)
+    assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
