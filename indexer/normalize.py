@@ -118,7 +118,7 @@ def _marked_text(root) -> str:
     pages quadratic). Dropped tags are skipped with everything inside them.
     """
     out: list[str] = []
-    stack = [(root, False)]
+    stack = [(child, False) for child in reversed(root.contents)]
     while stack:
         node, leaving = stack.pop()
         if isinstance(node, NavigableString):
@@ -144,7 +144,8 @@ def _marked_text(root) -> str:
 
 
 def _inline_text(tag) -> str | None:
-    text = _ANY_SPACE.sub(" ", tag.get_text()).strip() if tag is not None else ""
+    """A title or heading on one line; block elements inside it (from broken markup) become spaces."""
+    text = _ANY_SPACE.sub(" ", _BREAKS.sub(" ", _marked_text(tag))).strip() if tag is not None else ""
     return unicodedata.normalize("NFC", text) or None
 
 

@@ -148,3 +148,15 @@ def test_unclosed_head_keeps_the_body_text():
         "<b>bold <i>never closed <div><table><tr><td>cell text"
     )
     assert page.text.split() == "Unclosed Paragraph about border security bold never closed cell text".split()
+
+
+def test_block_elements_inside_a_broken_title_do_not_run_words_together():
+    # html.parser nests the page inside an unclosed <title>: "Unclosed titleHeading…" before.
+    page = html_to_text("<html><head><title>Unclosed title<body><h1>Heading</h1><p>Paragraph.</p>")
+    assert page.title == "Unclosed title Heading Paragraph."
+    assert page.text.split() == ["Heading", "Paragraph."]
+
+
+def test_inline_tags_inside_a_heading_join_without_spaces():
+    page = html_to_text("<html><body><main><h1>Pan<span>amá</span> talks</h1><p>Text.</p></main></body></html>")
+    assert page.h1 == "Panamá talks"
