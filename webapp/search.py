@@ -396,25 +396,24 @@ def _mentions(stored: dict, hit: Hit) -> list[Mention]:
 def _document_html(body: str, spans: list[Span], mentions: list[Mention]) -> Markup:
     """The full text: facet mentions wrapped in <span class="mention">, query words in <mark>.
 
-    The first mention of each value gets an id, so the facet list can link to it.
+    The first mention drawn of each value gets an id, so the facet list can link to it.
     """
-    marks = []
-    for mention in mentions:
-        for n, (start, end) in enumerate(mention.spans):
-            anchor = mention_anchor(mention.facet, mention.value) if n == 0 else None
-            marks.append((start, end, mention, anchor))
-    marks.sort(key=lambda m: (m[0], -m[1]))
-    out, pos = [], 0
-    for start, end, mention, anchor in marks:
+    marks = sorted(
+        ((start, end, mention) for mention in mentions for start, end in mention.spans), key=lambda m: (m[0], -m[1])
+    )
+    out, pos, anchored = [], 0, set()
+    for start, end, mention in marks:
         if start < pos or end > len(body):
             continue  # overlapping mentions: the first one wins
+        anchor = mention_anchor(mention.facet, mention.value)
         out.append(mark(body[pos:start], [s for s in spans if pos <= s.start and s.end <= start], offset=pos))
         inner = mark(body[start:end], [s for s in spans if start <= s.start and s.end <= end], offset=start)
         out.append(
             Markup('<span class="mention mention-{0}"{1} title="{0}: {2}">{3}</span>').format(
-                mention.facet, Markup(' id="{}"').format(anchor) if anchor else "", mention.value, inner
+                mention.facet, Markup(' id="{}"').format(anchor) if anchor not in anchored else "", mention.value, inner
             )
         )
+        anchored.add(anchor)
         pos = end
     out.append(mark(body[pos:], [s for s in spans if s.start >= pos], offset=pos))
     return Markup("").join(out)
