@@ -20,6 +20,7 @@ from pathlib import Path
 from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.collectors import TopCollector
 
 from indexer import store
 from indexer.schema import FACET_FIELDS
@@ -180,7 +181,6 @@ def search(index: ReleaseIndex, params: SearchParams, *, facets: bool = True, sn
 
 def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) -> ResultPage:
     reading = read_query(params.q, snap.parser)
-    matched = snap.all_docs if reading.query is None else matching_docs(snap, reading.query)
     filters = {
         f: frozenset().union(*(snap.facet_docs[f].get(v, ()) for v in params.selected(f)))
         for f in FACETS
@@ -188,12 +188,21 @@ def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) 
     }
     if params.date_from or params.date_to:
         filters["date"] = snap.docs_between(params.date_from, params.date_to)
-
-    final = _restrict(matched, filters)
+    one_pass = reading.query is not None and params.sort == "relevance" and not filters
+    if one_pass and not answerable_by_sets(reading.query):
+        # Phrases and the like cost a walk of positions in Python: walk once, for the
+        # match set and the top of the ranking together.
+        matched, ranked = scored_matches(snap, reading.query, params.page * params.per_page)
+        final = matched
+    else:
+        matched = snap.all_docs if reading.query is None else matching_docs(snap, reading.query)
+        final = _restrict(matched, filters)
+        ranked = None
     pages = max(1, math.ceil(len(final) / params.per_page))
     page = min(params.page, pages)
-    ranked = _rank(snap, reading.query, params.sort, matched, final, page * params.per_page)
-    ranked = ranked[(page - 1) * params.per_page :]
+    if ranked is None:
+        ranked = _rank(snap, reading.query, params.sort, matched, final, page * params.per_page)
+    ranked = ranked[(page - 1) * params.per_page : page * params.per_page]
     stems, names = _highlight_terms(snap, reading.query) if snippets else (frozenset(), frozenset())
     results = [_hit(snap, doc, score, stems, names, snippets) for doc, score in ranked]
     return ResultPage(
@@ -234,6 +243,42 @@ def matching_docs(snap: Snapshot, query) -> frozenset[int]:
     ):
         return frozenset()
     return frozenset(snap.searcher.docs_for_query(query))
+
+
+def answerable_by_sets(query) -> bool:
+    """Whether matching_docs answers `query` with set operations alone (no Whoosh matcher)."""
+    if type(query) in (wq.Term, wq.Every):
+        return True
+    if type(query) in (wq.And, wq.Or):
+        return all(answerable_by_sets(q) for q in query.subqueries)
+    if type(query) is wq.Not:
+        return answerable_by_sets(query.query)
+    if type(query) is wq.AndNot:
+        return answerable_by_sets(query.a) and answerable_by_sets(query.b)
+    return False
+
+
+class _MatchesAndTop(TopCollector):
+    """Whoosh's top-k collector that also keeps every match it passes.
+
+    Block-quality skipping and matcher replacement are off: both may pass over documents
+    that cannot reach the top k, and here every match must be seen.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.matched: set[int] = set()
+
+    def _collect(self, global_docnum, score):
+        self.matched.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+
+def scored_matches(snap: Snapshot, query, limit: int) -> tuple[frozenset[int], list[tuple[int, float]]]:
+    """Every match of `query`, and its best `limit` by BM25F, in one pass over the postings."""
+    collector = _MatchesAndTop(limit)
+    snap.searcher.search_with_collector(query, collector)
+    return frozenset(collector.matched), [(doc, score) for score, doc in collector.results().top_n]
 
 
 def _restrict(docs: frozenset[int], filters: dict[str, frozenset[int]], skip: str | None = None) -> frozenset[int]:

@@ -11,7 +11,7 @@ import pytest
 
 from indexer.build import update_index
 from webapp.params import FACETS, SearchParams
-from webapp.search import ReleaseIndex, matching_docs, search, top_scored
+from webapp.search import ReleaseIndex, answerable_by_sets, matching_docs, scored_matches, search, top_scored
 
 QUERIES = [
     "security", "border security", "panama OR mexico", "border -panama", "NOT cooperation",
@@ -100,3 +100,14 @@ def test_facet_counts_equal_a_brute_force_count(release_index, q, filters):
         expected = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:100]
         got = [(v.value, v.count) for v in page.facets[facet] if v.count]
         assert got == expected, facet
+
+
+@pytest.mark.parametrize("q", ['"border security"', "secur*", 'country:"el salvador"', "date:[2011-01-01 TO 2015-12-31]", '"border security" OR panama'])
+def test_one_pass_over_matches_equals_whoosh_matching_and_ranking(release_index, q):
+    snap = release_index.snapshot()
+    query = snap.parser.parse(q)
+    assert not answerable_by_sets(query)
+    matched, ranked = scored_matches(snap, query, 7)
+    expected = snap.searcher.search(query, limit=7)
+    assert matched == frozenset(snap.searcher.docs_for_query(query))
+    assert [(doc, round(score, 9)) for doc, score in ranked] == [(doc, round(score, 9)) for score, doc in expected.top_n]
