@@ -204,7 +204,11 @@ def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) 
         ranked = _rank(snap, reading.query, params.sort, matched, final, page * params.per_page)
     ranked = ranked[(page - 1) * params.per_page : page * params.per_page]
     stems, names = _highlight_terms(snap, reading.query) if snippets else (frozenset(), frozenset())
-    results = [_hit(snap, doc, score, stems, names, snippets) for doc, score in ranked]
+    results = []
+    for doc, score in ranked:
+        stored = snap.searcher.stored_fields(doc)
+        text = stored["body"]
+        results.append(_hit(stored, score, snippet(text, snap.matcher.spans(text, stems, names)) if snippets else Markup("")))
     return ResultPage(
         params=params,
         total=len(final),
@@ -356,9 +360,8 @@ def _highlight_terms(snap: Snapshot, query) -> tuple[frozenset[str], frozenset[s
     return frozenset(stems), frozenset(names)
 
 
-def _hit(snap: Snapshot, doc: int, score, stems, names, snippets: bool) -> Hit:
-    stored = snap.searcher.stored_fields(doc)
-    text = stored["body"]
+def _hit(stored: dict, score: float | None = None, snippet_html: Markup = Markup("")) -> Hit:
+    """A result from a document's stored fields."""
     return Hit(
         id=stored["id"],
         path=stored["path"],
@@ -369,7 +372,7 @@ def _hit(snap: Snapshot, doc: int, score, stems, names, snippets: bool) -> Hit:
         officials=_split(stored.get("official_value")),
         countries=_split(stored.get("country_value")),
         url=stored.get("url"),
-        snippet=snippet(text, snap.matcher.spans(text, stems, names)) if snippets else Markup(""),
+        snippet=snippet_html,
         score=round(score, 4) if score is not None else None,
     )
 
@@ -413,8 +416,8 @@ def get_release(index: ReleaseIndex, release_id: str, q: str = "") -> ReleaseDet
         return None
     reading = read_query(q, snap.parser)
     stems, names = _highlight_terms(snap, reading.query)
-    hit = _hit(snap, doc, None, stems, names, snippets=False)
     stored = snap.searcher.stored_fields(doc)
+    hit = _hit(stored)
     body = stored["body"]
     mentions = _mentions(stored.get("mentions") or {}, hit)
     similar = snap.searcher.more_like(doc, "body", top=5)
@@ -424,7 +427,7 @@ def get_release(index: ReleaseIndex, release_id: str, q: str = "") -> ReleaseDet
         body_html=_document_html(body, snap.matcher.spans(body, stems, names), mentions),
         provenance=stored.get("provenance") or {},
         mentions=mentions,
-        similar=[_hit(snap, r.docnum, None, frozenset(), frozenset(), snippets=False) for r in similar],
+        similar=[_hit(snap.searcher.stored_fields(r.docnum)) for r in similar],
     )
 
 
