@@ -2,5 +2,5 @@
 
 from indexer.cli import main
 
-if __name__ == "__main__":  # the parser pool's spawned workers import this module too
+if __name__ == "__main__":  # the spawned second writer imports this module too
     main()

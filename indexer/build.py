@@ -2,17 +2,21 @@
 delete removed ones. One writer at a time; a full build is made aside and swapped in.
 """
 
+import ctypes
 import fcntl
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util import random_name
+from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.parse import parse_release
@@ -22,7 +26,11 @@ from indexer.sidecar import parse_sidecar
 from indexer.sources import MAX_BYTES, SourceError, SourceFile, content_hash, decode, find_sources, read_bytes
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-PARALLEL_PARSE_FROM = 200  # changed files; below this a parser process costs more than it saves
+PARALLEL_FROM = 200  # changed files; below this a second writer process costs more than it saves
+# Each writer's in-memory posting pool. Smaller pools spill to disk runs and merge them
+# (3,000 releases, one writer: 170/s at 64 MB, 208/s at 256 MB, 223/s at 1,024 MB).
+WRITER_MB = 1024
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class IndexBusy(Exception):
@@ -81,10 +89,26 @@ def writer_lock(index_dir: Path):
         os.close(fd)
 
 
+class _WriterStorage(FileStorage):
+    """Whoosh's folder storage, but each writer gets its own temporary folder.
+
+    Whoosh names a writer's temporary folder after the index, so two writers in one
+    index folder (see _apply) would delete each other's files when the first finished.
+    """
+
+    def temp_storage(self, name=None):
+        return super().temp_storage(f"{random_name()}.tmp")
+
+
+def _open_index(folder):
+    """The Whoosh index in `folder`, opened for writing."""
+    return _WriterStorage(str(folder)).open_index()
+
+
 @contextmanager
-def _writing(ix, **kwargs):
+def _writing(ix):
     """A Whoosh writer that commits on success and cancels on any error or interrupt."""
-    writer = ix.writer(**kwargs)
+    writer = ix.writer()
     try:
         yield writer
     except BaseException:
@@ -120,7 +144,7 @@ def update_index(
                 summary.rebuilt = True
                 _build_aside(index_dir, scanned, present, summary, progress)
             else:
-                ix = whoosh_index.open_dir(live)
+                ix = _open_index(live)
                 _apply(ix, scanned, present, _indexed_hashes(ix), summary, progress)
                 ix.close()
     except OSError as exc:
@@ -136,7 +160,7 @@ def _build_aside(index_dir: Path, scanned, present, summary, progress) -> None:
     """Write a complete new index in its own directory, then publish it atomically."""
     target = store.new_index_path(index_dir)
     try:
-        ix = whoosh_index.create_in(target, build_schema())
+        ix = _WriterStorage(str(target)).create().create_index(build_schema())
         _apply(ix, scanned, present, {}, summary, progress)
         ix.close()
     except BaseException:
@@ -170,45 +194,156 @@ def _indexed_hashes(ix) -> dict[str, str]:
 
 
 def _apply(ix, scanned, present, indexed, summary, progress) -> None:
-    """Parse what changed and write it, with deletions, in one commit."""
+    """Parse what changed and write it as new segments, with deletions, in one commit.
+
+    Past PARALLEL_FROM changed files, a second process parses and writes every other
+    release while this one does the rest: Whoosh's writer is pure Python, so two writers
+    are what keeps both cores busy. Each writes (and finishes) its own segment, then
+    Whoosh's locked writer deletes the old versions and commits both, or neither.
+    """
     changed = [s for s in scanned if indexed.get(s.source.relpath) != s.digest]
     summary.unchanged = sorted(s.source.relpath for s in scanned if indexed.get(s.source.relpath) == s.digest)
     removed = sorted(set(indexed) - present)
-    # A large in-memory posting pool: at 256 MB a 10,000-release build spills to disk runs
-    # and merges them (3,000 releases: 208/s at 256 MB, 223/s at 1,024 MB, 170/s at 64 MB).
-    with _writing(ix, limitmb=1024) as writer, _parser_pool(len(changed)) as pool:
+    theirs, mine = (changed[1::2], changed[0::2]) if len(changed) >= PARALLEL_FROM else ([], changed)
+    with _segment_writer(ix.storage.folder, theirs) as other:
+
+        def report(done: int) -> None:
+            if progress:
+                progress("indexing", done + other.done, len(changed))
+
+        segment, outcomes = write_segment(ix, mine, report)
+        their_segment, their_outcomes = other.result()
+    outcomes.update(their_outcomes)
+    with _writing(ix) as writer:
         for relpath in removed:
             writer.delete_by_term("id", relpath)
         summary.removed = removed
-        parsed = pool.imap(_parse, changed, chunksize=16) if pool else map(_parse, changed)
-        for done, (item, (release, failure, warning)) in enumerate(zip(changed, parsed), 1):
+        for item in changed:
             relpath = item.source.relpath
+            written, failure, warning = outcomes[relpath]
             if warning:
                 summary.warnings.append((relpath, warning))
             if failure:
-                summary.failed.append((relpath, failure))
-            elif item.source.relpath in indexed:
-                writer.delete_by_term("id", relpath)
+                summary.failed.append((relpath, failure))  # a previous version stays indexed
+            elif relpath in indexed:
+                writer.delete_by_term("id", relpath)  # in the committed segments only
                 summary.updated.append(relpath)
             else:
                 summary.added.append(relpath)
+        writer.segments.extend(s for s in (segment, their_segment) if s is not None)
+
+
+Outcome = tuple[bool, str | None, str | None]  # (written, failure, sidecar warning)
+
+
+def write_segment(ix, items: list[_Scanned], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome]]:
+    """Parse `items` and write them as one finished segment of `ix`, not yet committed.
+
+    The writer takes no lock (only one indexing run holds the run lock) and does not
+    commit: _apply commits the segment, as whoosh.multiproc does. Returns the segment (None if nothing was written) and each
+    item's outcome.
+    """
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+    try:
+        outcomes = {}
+        for done, item in enumerate(items, 1):
+            release, failure, warning = _parse(item)
             if release is not None:
                 writer.add_document(**release_document(release))
-            if progress:
-                progress("indexing", done, len(changed))
+            outcomes[item.source.relpath] = (release is not None, failure, warning)
+            report(done)
+        if not any(written for written, _, _ in outcomes.values()):
+            writer.cancel()
+            return None, outcomes
+        return writer._finalize_segment(), outcomes  # noqa: SLF001 - whoosh.multiproc's way
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+class _SegmentWriter:
+    """write_segment in a spawned process, for the other half of a large run; see _apply."""
+
+    def __init__(self, folder: str, items: list[_Scanned]):
+        context = multiprocessing.get_context("spawn")
+        # "spawn", not "fork": a forked child would inherit the run lock's descriptor and
+        # could keep the lock held after this process died.
+        self._done = context.RawValue("i", 0)
+        self._results, sending = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_write_segment_process, args=(folder, items, sending, self._done, os.getpid()), daemon=True
+        )
+        self._process.start()
+        sending.close()
+
+    @property
+    def done(self) -> int:
+        return self._done.value
+
+    def result(self) -> tuple[object | None, dict[str, Outcome]]:
+        """Wait for the other process's segment and outcomes."""
+        try:
+            kind, payload = self._results.recv()
+        except EOFError:
+            raise RuntimeError("the second indexing process died before finishing its segment") from None
+        finally:
+            self._process.join()
+        if kind == "oserror":
+            raise OSError(*payload)
+        if kind == "error":
+            raise RuntimeError(f"the second indexing process failed: {payload}")
+        return payload
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._results.close()
+
+
+class _NoSegmentWriter:
+    """Stands in for _SegmentWriter when this process writes everything itself."""
+
+    done = 0
+
+    def result(self) -> tuple[None, dict[str, Outcome]]:
+        return None, {}
 
 
 @contextmanager
-def _parser_pool(count: int):
-    """A process that parses ahead while this one writes: parsing is a third of the work,
-    and Whoosh's writer keeps one core busy. Not worth starting for a few files."""
-    if count < PARALLEL_PARSE_FROM:
-        yield None
+def _segment_writer(folder: str, items: list[_Scanned]):
+    if not items:
+        yield _NoSegmentWriter()
         return
-    # "spawn", not "fork": a forked worker would inherit the run lock's descriptor and, if
-    # this process were killed, keep the lock held (and itself alive) indefinitely.
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        yield pool
+    other = _SegmentWriter(folder, items)
+    try:
+        yield other
+    finally:
+        other.stop()
+
+
+def _write_segment_process(folder: str, items: list[_Scanned], results, done, parent: int) -> None:
+    """Entry point of the second process: write_segment, with the outcome sent back."""
+    _die_with(parent)
+
+    def report(count: int) -> None:
+        done.value = count
+
+    try:
+        outcome = write_segment(_open_index(folder), items, report)
+    except OSError as exc:
+        results.send(("oserror", (exc.errno, exc.strerror or str(exc))))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the run
+        results.send(("error", f"{type(exc).__name__}: {exc}"))
+    else:
+        results.send(("ok", outcome))
+
+
+def _die_with(parent: int) -> None:
+    """Have Linux SIGKILL this process when its parent dies, and exit if it already has."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _parse(item: _Scanned) -> tuple[Release | None, str | None, str | None]:

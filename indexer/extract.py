@@ -353,16 +353,42 @@ def _add_untitled_mentions(text: str, people: list[_Person]) -> None:
     surnames = {s for p in people for s in p.surnames}
     taken = _mask(text, (s for p in people for s in p.spans))
     folded = fold(text)
-    # A few names per release: a plain alternation, longest first, compiles faster than a trie.
-    names = "|".join(map(re.escape, sorted(owners, key=len, reverse=True)))
-    pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
-    for m in pattern.finditer(folded):
-        who = owners[m.group()]
-        if len(who) != 1 or taken.find(1, *m.span()) != -1:
+    for start, end in _standalone(folded, owners):
+        written = folded[start:end]
+        who = owners[written]
+        if len(who) != 1 or taken.find(1, start, end) != -1:
             continue
-        if m.group() in surnames and _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        if written in surnames and _NAME_BEFORE.search(text, max(0, start - 40), start):
             continue  # part of someone else's name: "Ana Rosalinda García de Hernández"
-        by_name[next(iter(who))].spans.append(m.span())
+        by_name[next(iter(who))].spans.append((start, end))
+
+
+def _standalone(text: str, words) -> list[Span]:
+    """Where any of `words` stands alone in `text` (no letter, digit, _ or - touching it):
+    leftmost first, the longest at one position, none overlapping.
+
+    What a regex alternation of the words finds, without compiling one per release
+    (that compile was a sixth of all parsing time).
+    """
+    found = []
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not _joins(text, start - 1) and not _joins(text, end):
+                found.append((start, -end))
+            start = text.find(word, start + 1)
+    spans, last = [], 0
+    for start, negative_end in sorted(found):
+        if start >= last:
+            spans.append((start, -negative_end))
+            last = -negative_end
+    return spans
+
+
+def _joins(text: str, index: int) -> bool:
+    """Whether the character at `index` would make a word there part of a longer one."""
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] in "_-")
 
 
 def _in_title_case_line(text: str, start: int, end: int) -> bool:

@@ -5,6 +5,7 @@ Everything here is about bytes on disk; nothing here knows what a release says.
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,9 @@ def _decode_8bit(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but tab, newline, form feed, CR
+
+
 def _control_ratio(text: str) -> float:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)

@@ -64,7 +64,8 @@ def publish(index_dir: Path, path: Path, schema_version: int) -> None:
 
 
 def discard_abandoned(index_dir: Path) -> None:
-    """Remove index directories neither live nor just replaced: builds a killed run left.
+    """Remove what a killed run left: index directories neither live nor just replaced,
+    and Whoosh writers' temporary folders inside the kept ones.
 
     Call only while holding the run lock, so no build in progress is mistaken for one.
     """
@@ -73,5 +74,8 @@ def discard_abandoned(index_dir: Path) -> None:
     for child in Path(index_dir).iterdir():
         if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
+        elif child.is_dir() and child.name in keep:
+            for tmp in child.glob("*.tmp"):
+                shutil.rmtree(tmp, ignore_errors=True)
     for tmp in Path(index_dir).glob(f"{POINTER}.*.tmp"):
         tmp.unlink(missing_ok=True)

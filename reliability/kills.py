@@ -56,7 +56,7 @@ class KillTrial:
     aimed_at: str  # e.g. "indexing 100/220 +0.031s"
     killed: bool  # False: the run ended before the kill point was reached
     after_kill: str  # "before" (the run left no trace), "after" (it had committed), or what went wrong
-    orphans_lingered: float  # seconds its parser process outlived the killed command
+    orphans_lingered: float  # seconds its second writer process outlived the killed command
     releases_checked: int  # releases whose id and content hash were compared after the kill
     searches: int
     next_run_seconds: float
@@ -85,7 +85,7 @@ class _Killed:
     aimed_at: str
     returncode: int
     output: str
-    lingered: float = 0.0  # seconds the command's other processes (parser workers) outlived it
+    lingered: float = 0.0  # seconds the command's other processes (the second writer) outlived it
 
 
 ORPHAN_GRACE = 5.0  # seconds a worker process may take to notice its parent is gone

@@ -211,9 +211,9 @@ def test_parsing_in_a_second_process_indexes_exactly_what_serial_parsing_does(co
     (corpus_dir / "empty.txt").write_text("")
     (corpus_dir / "bad.meta.json").write_text("[1]")
     (corpus_dir / "bad.txt").write_text("WASHINGTON — Secretary Napolitano visited Panama.\n")
-    monkeypatch.setattr("indexer.build.PARALLEL_PARSE_FROM", 10_000)
+    monkeypatch.setattr("indexer.build.PARALLEL_FROM", 10_000)
     serial = update_index(corpus_dir, tmp_path / "serial")
-    monkeypatch.setattr("indexer.build.PARALLEL_PARSE_FROM", 1)
+    monkeypatch.setattr("indexer.build.PARALLEL_FROM", 1)
     parallel = update_index(corpus_dir, tmp_path / "parallel")
     for field in ("added", "failed", "warnings"):
         assert getattr(parallel, field) == getattr(serial, field)
