@@ -6,17 +6,21 @@ rebuilds instead of mixing documents indexed two ways.
 
 import re
 
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh.analysis import STOP_WORDS, CharsetFilter, LowercaseFilter, RegexTokenizer, Token, Tokenizer
 from whoosh.lang.porter2 import stem as porter2_stem
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: title_terms / body_terms columns for phrase matching
 
 # Facet fields: exact display values ("El Salvador"), one term per value, for counting
 # and filtering. The names users type in queries (country:panama) are the folded,
 # tokenized twins below.
 FACET_FIELDS = {"country": "country_value", "official": "official_value", "year": "year"}
+
+# Text field -> column holding its terms in order, " "-separated with a space at each end,
+# so a phrase is a substring test (see webapp.search.Snapshot.phrase_docs).
+TERM_SEQUENCES = {"title": "title_terms", "body": "body_terms"}
 
 
 class FoldingStemmer(Tokenizer):
@@ -26,6 +30,10 @@ class FoldingStemmer(Tokenizer):
     CharsetFilter(accent_map) | StopFilter | StemFilter(porter2) (a test pins that), but
     Whoosh's chain of generators was half of all indexing time. Porter2 rather than
     Whoosh's default Porter: "running" -> "run", not "runn".
+
+    Given an Analyzed value (terms from `analyze`), it yields those terms at consecutive
+    positions, as it would have: the indexing command analyzes each text once, for both
+    the field and its TERM_SEQUENCES column.
     """
 
     WORD = re.compile(r"\w+(?:\.?\w+)*")
@@ -35,6 +43,9 @@ class FoldingStemmer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if isinstance(value, Analyzed):
+            yield from _replay(token, value, start_pos)
+            return
         matches = self.WORD.finditer(value) if tokenize else [_Whole(value)]
         pos = None
         for index, match in enumerate(matches):
@@ -64,6 +75,27 @@ class FoldingStemmer(Tokenizer):
         return term
 
 
+class Analyzed(tuple):
+    """The indexed terms of a text, in order, and the position of the first (stop words
+    before it count: StopFilter renumbers only the terms after it)."""
+
+    first = 0
+
+
+def analyze(text: str) -> Analyzed:
+    """`text`'s terms as FoldingStemmer indexes them."""
+    tokens = [(token.text, token.pos) for token in _ANALYZER(text, positions=True)]
+    analyzed = Analyzed(text for text, _ in tokens)
+    analyzed.first = tokens[0][1] if tokens else 0
+    return analyzed
+
+
+def _replay(token: Token, terms: Analyzed, start_pos: int):
+    for pos, term in enumerate(terms, start_pos + terms.first):
+        token.text, token.boost, token.stopped, token.pos = term, 1.0, False, pos
+        yield token
+
+
 class _Whole:
     """A stand-in for a regex match covering the whole value (tokenize=False)."""
 
@@ -87,6 +119,9 @@ def _fold(word: str) -> str:
 def text_analyzer():
     """The analyzer of title and body: see FoldingStemmer."""
     return FoldingStemmer()
+
+
+_ANALYZER = text_analyzer()
 
 
 def name_analyzer():
@@ -117,18 +152,24 @@ def build_schema() -> fields.Schema:
         official_value=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         url=fields.STORED(),
         content_hash=fields.ID(stored=True, sortable=True),
+        **{column: fields.COLUMN(columns.VarBytesColumn()) for column in TERM_SEQUENCES.values()},
         provenance=fields.STORED(),
         mentions=fields.STORED(),
     )
 
 
 def release_document(release) -> dict:
-    """The field values Whoosh stores for one Release."""
+    """The field values Whoosh indexes and stores for one Release."""
+    title, body = analyze(release.title), analyze(release.body)
     return {
         "id": release.id,
         "path": release.path,
-        "title": release.title,
-        "body": release.body,
+        "title": title,
+        "_stored_title": release.title,
+        "title_terms": term_sequence(title),
+        "body": body,
+        "_stored_body": release.body,
+        "body_terms": term_sequence(body),
         "date": release.date or "",
         "date_precision": release.date_precision,
         "year": release.date[:4] if release.date else "",
@@ -143,3 +184,8 @@ def release_document(release) -> dict:
         "provenance": release.provenance,
         "mentions": release.mentions,
     }
+
+
+def term_sequence(terms) -> bytes:
+    """A TERM_SEQUENCES column value: b" term term ... " (UTF-8)."""
+    return (" " + " ".join(terms) + " ").encode("utf-8")

@@ -11,12 +11,14 @@ import pytest
 
 from indexer.build import update_index
 from webapp.params import FACETS, SearchParams
-from webapp.search import ReleaseIndex, answerable_by_sets, matching_docs, scored_matches, search, top_scored
+from webapp.search import (
+    ReleaseIndex, answerable_by_sets, matching_docs, scored_matches, scoring_query, search, top_scored,
+)
 
 QUERIES = [
     "security", "border security", "panama OR mexico", "border -panama", "NOT cooperation",
-    '"border security"', "secur*", "country:panama", 'country:"el salvador"', "official:napolitano",
-    "title:security", "year:2019", "(migration OR trafficking) AND honduras", "calderon", "nosuchword",
+    '"border security"', '"security security"', '"letter of intent" OR "intent letter"', "secur*", "country:panama",
+    'country:"el salvador"', "official:napolitano", "title:security", "year:2019", "(migration OR trafficking) AND honduras", "calderon", "nosuchword",
 ]
 
 
@@ -102,12 +104,49 @@ def test_facet_counts_equal_a_brute_force_count(release_index, q, filters):
         assert got == expected, facet
 
 
-@pytest.mark.parametrize("q", ['"border security"', "secur*", 'country:"el salvador"', "date:[2011-01-01 TO 2015-12-31]", '"border security" OR panama'])
+@pytest.mark.parametrize(
+    "q", ['"border security"~3', "secur*", 'country:"el salvador"', "date:[2011-01-01 TO 2015-12-31]", '"security border"~4 OR panama']
+)
 def test_one_pass_over_matches_equals_whoosh_matching_and_ranking(release_index, q):
     snap = release_index.snapshot()
     query = snap.parser.parse(q)
-    assert not answerable_by_sets(query)
+    assert not answerable_by_sets(snap, query)
     matched, ranked = scored_matches(snap, query, 7)
     expected = snap.searcher.search(query, limit=7)
     assert matched == frozenset(snap.searcher.docs_for_query(query))
     assert [(doc, round(score, 9)) for doc, score in ranked] == [(doc, round(score, 9)) for score, doc in expected.top_n]
+
+
+RANKED = [
+    '"border security"', '"secretary of homeland security"', '"border security" OR panama', "title:\"letter of intent\"",
+    '"border security" -mexico', '"homeland security" "border security"', "security",
+    APART := '"homeland security" OR "security homeland"',
+]
+
+
+@pytest.mark.parametrize("q", RANKED)
+@pytest.mark.parametrize("filters", [{}, {"country": ("Panama", "Mexico")}, {"year": ("2012",)}])
+def test_a_ranked_page_equals_whoosh_search(release_index, q, filters):
+    """Phrases are matched from term sequences and scored without positions; the page
+    must still be Whoosh's own ranking of Whoosh's own matches."""
+    page = search(release_index, SearchParams(q=q, per_page=20, **filters))
+    snap = release_index.snapshot()
+    query = snap.parser.parse(q.replace("-mexico", "NOT mexico"))
+    allowed = set(snap.all_docs)
+    for facet, values in filters.items():
+        allowed &= frozenset().union(*(snap.facet_docs[facet].get(v, ()) for v in values))
+    expected = snap.searcher.search(query, limit=20, filter=allowed)
+    assert page.total == len(set(snap.searcher.docs_for_query(query)) & allowed)
+    assert [(hit.id, hit.score) for hit in page.results] == [
+        (snap.searcher.stored_fields(doc)["id"], round(score, 4)) for score, doc in expected.top_n
+    ]
+
+
+def test_the_fallback_for_words_apart_is_exercised(release_index):
+    """Under an OR, a document with a phrase's words apart scores differently from the
+    phrase: scoring_query must hand such documents back (RANKED checks their ranking)."""
+    snap = release_index.snapshot()
+    query = snap.parser.parse(APART)
+    matched = matching_docs(snap, query)
+    _, unlike = scoring_query(snap, query, matched)
+    assert unlike and unlike <= matched
