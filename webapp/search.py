@@ -1,17 +1,17 @@
 """Answer a search: query, filters, facet counts, ranking, snippets, one page.
 
 Facet counts are computed from per-value document sets built once per index
-generation, so counting costs O(matches), not O(corpus) as Whoosh's own facets do; top-k
-scoring is kept apart from counting; a worker keeps one searcher and reopens it only
-when the indexing command has changed the index.
+generation, so counting costs O(matches), not O(corpus) as Whoosh's own facets do;
+matching and ranking (webapp.ranking) use per-term sets and score arrays built the same
+way; a worker keeps one searcher and reopens it only when the indexing command has
+changed the index.
 """
 
-import bisect
-import heapq
 import math
 import re
 import threading
 import time
+from array import array
 from collections import Counter, OrderedDict
 from dataclasses import replace
 from functools import cached_property
@@ -20,20 +20,19 @@ from pathlib import Path
 from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.collectors import TopCollector
-from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
-from whoosh.util import make_binary_tree
 
 from indexer import store
 from indexer.schema import FACET_FIELDS, TERM_SEQUENCES, term_sequence
 from webapp.highlight import WORD, Span, TermMatcher, mark, snippet
 from webapp.params import FACETS, SearchParams
 from webapp.query import make_parser, read_query, typed_words
+from webapp.ranking import answerable_by_sets, matching_docs, rank, scored_matches
 from webapp.results import FacetValue, Hit, Mention, ReleaseDetail, ResultPage
 
 FACET_LIMIT = 100  # values listed per facet; selected values are always listed
 PAGE_CACHE_SIZE = 256
 TERM_CACHE_SIZE = 4096
+SCORE_CACHE_BYTES = 48 * 2**20  # per-term score arrays kept, 8 bytes per document each
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 NAME_FIELDS = ("country", "official", "issuer")
 
@@ -84,6 +83,7 @@ class Snapshot:
         self.matcher = TermMatcher(self.ix.schema["body"].analyzer, self.ix.schema["country"].analyzer)
         self._pages: OrderedDict = OrderedDict()
         self._term_docs: dict[tuple, frozenset[int]] = {}  # (field, term or phrase words) -> docs
+        self._term_scores: OrderedDict[tuple[str, str], array] = OrderedDict()
 
     def close(self) -> None:
         self.searcher.close()
@@ -176,6 +176,30 @@ class Snapshot:
             self._remember(key, docs)
         return docs
 
+    def term_scores(self, fieldname: str, text: str) -> array:
+        """document -> its BM25F score for a term (0.0 without it), from Whoosh's scorer.
+
+        Built once per generation from the term's postings and kept in an LRU bounded in
+        bytes, so ranking is additions, not Whoosh matchers walked per query.
+        """
+        key = (fieldname, text)
+        scores = self._term_scores.get(key)
+        if scores is not None:
+            self._term_scores.move_to_end(key)
+            return scores
+        scores = array("d", bytes(8 * self.reader.doc_count_all()))
+        context = self.searcher.context()
+        for sub, offset in self.searcher.leaf_searchers():
+            if key in sub.reader():
+                matcher = wq.Term(fieldname, text).matcher(sub, context)
+                while matcher.is_active():
+                    scores[offset + matcher.id()] = matcher.score()
+                    matcher.next()
+        self._term_scores[key] = scores
+        while len(self._term_scores) > 1 and len(self._term_scores) * len(scores) * 8 > SCORE_CACHE_BYTES:
+            self._term_scores.popitem(last=False)
+        return scores
+
     def _remember(self, key, docs: frozenset[int]) -> None:
         if len(self._term_docs) >= TERM_CACHE_SIZE:
             self._term_docs.clear()
@@ -256,69 +280,6 @@ def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) 
     )
 
 
-def matching_docs(snap: Snapshot, query) -> frozenset[int]:
-    """Every live document matching `query`, without scoring.
-
-    Boolean trees of terms are answered with set operations on cached per-term document
-    sets (C speed); Whoosh's matchers walk postings in Python. Anything else (phrases,
-    prefixes, ranges) goes to Whoosh, after a cheap check that its terms co-occur at all.
-    """
-    if type(query) is wq.Term:
-        return snap.term_docs(query.fieldname, query.text)
-    if type(query) is wq.And:
-        sets = sorted((matching_docs(snap, q) for q in query.subqueries), key=len)
-        return sets[0].intersection(*sets[1:]) if sets else frozenset()
-    if type(query) is wq.Or:
-        return frozenset().union(*(matching_docs(snap, q) for q in query.subqueries))
-    if type(query) is wq.Not:
-        return snap.all_docs - matching_docs(snap, query.query)
-    if type(query) is wq.AndNot:
-        return matching_docs(snap, query.a) - matching_docs(snap, query.b)
-    if type(query) is wq.Every:
-        return snap.all_docs
-    if snap.answers_phrase(query):
-        return snap.phrase_docs(query)
-    if type(query) is wq.Phrase and query.words and not snap.all_words_docs(query.fieldname, query.words):
-        return frozenset()
-    return frozenset(snap.searcher.docs_for_query(query))
-
-
-def answerable_by_sets(snap: Snapshot, query) -> bool:
-    """Whether matching_docs answers `query` with set operations alone (no Whoosh matcher)."""
-    if type(query) in (wq.Term, wq.Every):
-        return True
-    if type(query) in (wq.And, wq.Or):
-        return all(answerable_by_sets(snap, q) for q in query.subqueries)
-    if type(query) is wq.Not:
-        return answerable_by_sets(snap, query.query)
-    if type(query) is wq.AndNot:
-        return answerable_by_sets(snap, query.a) and answerable_by_sets(snap, query.b)
-    return snap.answers_phrase(query)
-
-
-class _MatchesAndTop(TopCollector):
-    """Whoosh's top-k collector that also keeps every match it passes.
-
-    Block-quality skipping and matcher replacement are off: both may pass over documents
-    that cannot reach the top k, and here every match must be seen.
-    """
-
-    def __init__(self, limit: int):
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self.matched: set[int] = set()
-
-    def _collect(self, global_docnum, score):
-        self.matched.add(global_docnum)
-        return super()._collect(global_docnum, score)
-
-
-def scored_matches(snap: Snapshot, query, limit: int) -> tuple[frozenset[int], list[tuple[int, float]]]:
-    """Every match of `query`, and its best `limit` by BM25F, in one pass over the postings."""
-    collector = _MatchesAndTop(limit)
-    snap.searcher.search_with_collector(query, collector)
-    return frozenset(collector.matched), [(doc, score) for score, doc in collector.results().top_n]
-
-
 def _restrict(docs: frozenset[int], filters: dict[str, frozenset[int]], skip: str | None = None) -> frozenset[int]:
     """Documents in `docs` that pass every filter but `skip` (facets AND together)."""
     for name, allowed in filters.items():
@@ -329,89 +290,10 @@ def _restrict(docs: frozenset[int], filters: dict[str, frozenset[int]], skip: st
 
 def _rank(snap: Snapshot, query, sort: str, matched, final, limit: int) -> list[tuple[int, float | None]]:
     """The first `limit` documents of `final` (the filtered `matched`) in order, with scores."""
-    if query is None or sort != "relevance":
-        rank = snap.date_rank["oldest" if sort == "oldest" else "newest"]
-        return [(doc, None) for doc in sorted(final, key=rank.__getitem__)[:limit]]
-    scoring, unlike = scoring_query(snap, query, final)
-    if scoring is query:
-        return _top(snap, query, final, matched, limit)
-    # The scoring query matches more than `query`: always filter to `final`.
-    ranked = _top(snap, scoring, final - unlike, None, limit)
-    if unlike:
-        ranked = sorted(ranked + top_scored(snap, query, unlike, limit), key=lambda r: (-r[1], r[0]))[:limit]
-    return ranked
-
-
-def _top(snap: Snapshot, query, docs, matched, limit: int) -> list[tuple[int, float]]:
-    """The `limit` best of `docs` by `query` (all of its matches when `docs` is `matched`)."""
-    filtered = docs is not matched
-    if filtered and not docs:
-        return []  # Whoosh reads an empty filter as no filter at all
-    if filtered and matched is not None and len(docs) * 8 < len(matched):
-        return top_scored(snap, query, docs, limit)
-    results = snap.searcher.search(query, limit=limit, filter=set(docs) if filtered else None)
-    return [(doc, score) for score, doc in results.top_n]
-
-
-def scoring_query(snap: Snapshot, query, docs: frozenset[int]):
-    """`query` with each phrase that phrase_docs answers replaced by its _AllWords, and the
-    documents of `docs` whose score that would change.
-
-    Whoosh scores a matching phrase as the sum of its words' scores, so on documents
-    known to match, _AllWords gives the same score without reading positions. Under an
-    OR, though, a replaced phrase also scores where its words occur apart: those few
-    documents are returned to be scored with `query` itself.
-    """
-    unlike: set[int] = set()
-    replaced = []
-
-    def replace(node):
-        if snap.answers_phrase(node):
-            unlike.update(snap.all_words_docs(node.fieldname, node.words) - snap.phrase_docs(node))
-            replaced.append(node)
-            return _AllWords(node.fieldname, node.words, boost=node.boost)
-        return node.apply(replace)
-
-    rewritten = replace(query)
-    return (rewritten, docs & unlike) if replaced else (query, frozenset())
-
-
-class _AllWords(wq.Phrase):
-    """A phrase's words, scored exactly as Whoosh scores the phrase, without its position
-    check: the same tree of term matchers summed, the same boost."""
-
-    def matcher(self, searcher, context=None):
-        reader = searcher.reader()
-        if any((self.fieldname, word) not in reader for word in self.words):
-            return NullMatcher()
-        terms = [wq.Term(self.fieldname, word).matcher(searcher, context) for word in self.words]
-        matcher = make_binary_tree(IntersectionMatcher, terms)
-        return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
-
-
-def top_scored(snap: Snapshot, query, docs: frozenset[int], limit: int) -> list[tuple[int, float]]:
-    """The `limit` best of `docs` by BM25F, scoring only them.
-
-    With a narrow filter, Whoosh's collector still walks every match in Python and drops
-    the filtered-out ones; here the matcher skips from one candidate to the next. Scores
-    and order (score, then document number) are Whoosh's own; a test pins that.
-    """
-    context = snap.searcher.context()
-    ordered = sorted(docs)
-    leaves = snap.searcher.leaf_searchers()
-    scored = []
-    for n, (sub, offset) in enumerate(leaves):
-        end = leaves[n + 1][1] if n + 1 < len(leaves) else math.inf
-        local = ordered[bisect.bisect_left(ordered, offset) : bisect.bisect_left(ordered, end)]
-        matcher = query.matcher(sub, context) if local else None
-        for doc in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < doc - offset:
-                matcher.skip_to(doc - offset)
-            if matcher.is_active() and matcher.id() == doc - offset:
-                scored.append((-matcher.score(), doc))
-    return [(doc, -negative) for negative, doc in heapq.nsmallest(limit, scored)]
+    if query is not None and sort == "relevance":
+        return rank(snap, query, final, matched, limit)
+    order = snap.date_rank["oldest" if sort == "oldest" else "newest"]
+    return [(doc, None) for doc in sorted(final, key=order.__getitem__)[:limit]]
 
 
 def _facet_values(snap: Snapshot, facet: str, docs: frozenset[int], params: SearchParams) -> list[FacetValue]:
