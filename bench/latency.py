@@ -66,6 +66,17 @@ def time_engine(engine: OurEngine | Fts5Engine, specs: list[QuerySpec], rounds: 
     return {"modes": figures, "queries": per_query}
 
 
+def first_pass(engine: OurEngine | Fts5Engine, specs: list[QuerySpec]) -> dict:
+    """One pass of the mix with facets and snippets on a just-opened engine: what the
+    first searches after a start (or an index change) cost, caches still empty."""
+    timings = []
+    for spec in specs:
+        started = time.perf_counter()
+        engine.search(spec, **MODES["facets+snippets"])
+        timings.append((time.perf_counter() - started) * 1000)
+    return percentiles(timings)
+
+
 def percentiles(samples: list[float]) -> dict[str, float]:
     """p50, p95, p99 and mean of `samples` (milliseconds), rounded for reading."""
     cuts = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else samples * 99

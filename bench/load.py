@@ -137,13 +137,15 @@ def run_load(port: int, paths: list[str], *, clients: int, seconds: float, max_r
 
 
 def worker_memory(master_pid: int) -> list[dict]:
-    """VmHWM (peak) and VmRSS of each gunicorn worker, in MB, from /proc."""
+    """VmHWM (peak), VmRSS and RssAnon (private: not the index's mapped, shared pages) of
+    each gunicorn worker, in MB, from /proc."""
     workers = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and _parent(entry) == master_pid:
             status = _status(entry)
             if status:
-                workers.append({"pid": int(entry.name), "hwm_mb": status["VmHWM"], "rss_mb": status["VmRSS"]})
+                workers.append({"pid": int(entry.name), "hwm_mb": status["VmHWM"], "rss_mb": status["VmRSS"],
+                                "private_mb": status.get("RssAnon")})
     return sorted(workers, key=lambda w: w["pid"])
 
 
@@ -161,4 +163,4 @@ def _status(proc: Path) -> dict[str, float]:
     except OSError:
         return {}
     fields = dict(line.split(":", 1) for line in lines if ":" in line)
-    return {key: round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmHWM", "VmRSS") if key in fields}
+    return {key: round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmHWM", "VmRSS", "RssAnon") if key in fields}

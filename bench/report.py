@@ -47,7 +47,8 @@ def _query_table(size: int, figures: dict) -> list[str]:
     ]
     differ = queries["totals_differ"]
     return [
-        f"Query latency, ms, at {size:,} releases (+ any added): ours = webapp.search, page cache emptied before each",
+        f"Query latency, ms, at {size:,} releases (+ any added): ours = webapp.search, page cache emptied before each;",
+        "  timed rounds follow a warm-up pass; 'first pass, cold' is one pass right after opening (+facets+snippets)",
         *_table(["mode", "ours p50", "ours p95", "FTS5 p50", "FTS5 p95", "ratio p50", "ratio p95"], rows),
         "  by kind of query (median ms):",
         *("  " + line for line in _table(
@@ -67,7 +68,9 @@ def _http_table(http: dict) -> list[str]:
         latency = p["latency_ms"] or {"p50": "-", "p95": "-", "p99": "-"}
         rows.append([phase, http["distinct_requests"][phase], p["seconds"], p["requests"], p["requests_per_second"],
                      latency["p50"], latency["p95"], latency["p99"], p["errors"]])
-    workers = "; ".join(f"pid {w['pid']}: peak {w['hwm_mb']} MB, now {w['rss_mb']} MB" for w in http["workers"])
+    workers = "; ".join(
+        f"pid {w['pid']}: peak {w['hwm_mb']} MB, now {w['rss_mb']} MB ({w.get('private_mb')} MB private)" for w in http["workers"]
+    )
     return [
         f"HTTP /search on gunicorn -w 2 at {http['releases']:,} releases, {http['clients']} clients on 127.0.0.1 "
         "(fixed: the query mix repeated; varied: each query x each year, beyond the page cache)",

@@ -107,8 +107,13 @@ def _open_index(folder):
 
 @contextmanager
 def _writing(ix):
-    """A Whoosh writer that commits on success and cancels on any error or interrupt."""
-    writer = ix.writer()
+    """A Whoosh writer that commits on success and cancels on any error or interrupt.
+
+    Segments are written as separate files, not one compound file: Whoosh reads a
+    compound file's parts into memory (a copy of the whole index in every web worker),
+    while separate files are mapped and shared through the page cache (webapp.search).
+    """
+    writer = ix.writer(compound=False)
     try:
         yield writer
     except BaseException:
@@ -243,7 +248,7 @@ def write_segment(ix, items: list[_Scanned], report: Callable[[int], None]) -> t
     commit: _apply commits the segment, as whoosh.multiproc does. Returns the segment (None if nothing was written) and each
     item's outcome.
     """
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
     try:
         outcomes = {}
         for done, item in enumerate(items, 1):

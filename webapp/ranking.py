@@ -18,7 +18,7 @@ import heapq
 import math
 
 from whoosh import query as wq
-from whoosh.collectors import TopCollector
+from whoosh.collectors import FilterCollector, TopCollector
 
 NARROW = 8  # rank candidates one by one when they are under 1/NARROW of the matches
 
@@ -74,9 +74,11 @@ def rank(snap, query, docs: frozenset[int], matched: frozenset[int], limit: int)
         return [(doc, -negative) for negative, doc in heapq.nsmallest(limit, ((-s, d) for d, s in scores.items()))]
     if len(docs) * NARROW < len(matched):
         return top_scored(snap, query, docs, limit)
-    collector = TopCollector(limit=limit, replace=0)
-    snap.searcher.search_with_collector(query, collector, filter=set(docs) if docs is not matched else None)
-    return [(doc, score) for score, doc in collector.results().top_n]
+    collector = top = TopCollector(limit=limit, replace=0)
+    if docs is not matched:
+        collector = FilterCollector(top, allow=set(docs))
+    snap.searcher.search_with_collector(query, collector)
+    return [(doc, score) for score, doc in top.results().top_n]
 
 
 def _add_scores(snap, query, docs, weight: float, scores: dict[int, float]) -> None:

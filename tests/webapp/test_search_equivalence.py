@@ -127,6 +127,7 @@ RANKED = [
     '"border security" -mexico', '"homeland security" "border security"', "security",
     '"homeland security" OR "security homeland"', "aviation security", "(disaster OR emergency) preparedness",
     "security^2 border", '"border security"^3 OR panama', "border AND NOT panama", "NOT cooperation",
+    "secur*", '"border security"~3', "date:[2011-01-01 TO 2015-12-31] security",  # ranked by Whoosh
 ]
 
 
