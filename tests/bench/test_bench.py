@@ -11,6 +11,7 @@ import pytest
 from bench import fts5
 from bench.generate import add_releases, generate_corpus
 from bench.queries import QUERIES, QuerySpec
+from bench.run import FIRST_PASS
 from indexer.release import Release
 from tests.conftest import REPO
 
@@ -138,7 +139,8 @@ def test_a_small_run_with_http_ends_cleanly(tmp_path):
     size = results["sizes"]["50"]
     assert size["update"]["summary"].endswith("10 added, 0 updated, 0 removed, 50 unchanged, 0 failed")
     assert size["fts5"]["releases"] == 60
-    assert set(size["queries"]["ours"]) == set(size["queries"]["fts5"]) == {"search", "facets", "facets+snippets"}
+    assert set(size["queries"]["ours"]) == set(size["queries"]["fts5"]) == {"search", "facets", "facets+snippets", FIRST_PASS}
+    assert size["queries"]["ratio"].keys() == size["queries"]["ours"].keys()
     assert results["http"]["fixed"]["errors"] == results["http"]["varied"]["errors"] == 0
     assert results["http"]["fixed"]["requests"] > 0 and len(results["http"]["workers"]) == 2
     assert "Query latency" in done.stdout and "HTTP /search" in done.stdout
