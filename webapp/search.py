@@ -8,8 +8,6 @@ changed the index.
 """
 
 import math
-import mmap
-import os
 import re
 import threading
 import time
@@ -21,8 +19,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
 
 from indexer import store
 from indexer.schema import FACET_FIELDS, TERM_SEQUENCES, term_sequence
@@ -73,28 +69,13 @@ class ReleaseIndex:
                 self._snapshot = None
 
 
-class _MappedStorage(FileStorage):
-    """Whoosh's folder storage with every file memory-mapped for reading.
-
-    Whoosh reads plain files with a system call per access, and copies a compound
-    file's parts into memory; a mapping is read in place, and its pages are shared by
-    all workers through the page cache.
-    """
-
-    def open_file(self, name, *args, **kwargs):
-        with open(self._fpath(name), "rb") as f:
-            if os.fstat(f.fileno()).st_size == 0:
-                return super().open_file(name, *args, **kwargs)  # an empty file cannot be mapped
-            return StructFile(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), name=name)
-
-
 class Snapshot:
     """A searcher on one index generation and everything derived from it, built lazily."""
 
     def __init__(self, path: Path, cached_pages: int = PAGE_CACHE_SIZE):
         self.path = path
         self.cached_pages = cached_pages
-        self.ix = _MappedStorage(str(path)).open_index()
+        self.ix = store.MappedStorage(str(path)).open_index()
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
         self.parser = make_parser(self.ix.schema)

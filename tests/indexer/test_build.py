@@ -227,3 +227,27 @@ def test_a_build_left_by_a_killed_rebuild_is_removed_by_the_next_run(corpus_dir,
     (abandoned / "MAIN_1.toc").write_text("half")
     update_index(corpus_dir, index_dir)
     assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
+
+
+def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path, monkeypatch):
+    """_NewSegmentWriter only caches field lengths: the segment files must be identical."""
+    import hashlib
+
+    from indexer import build
+    from indexer.schema import build_schema
+    from indexer.sources import MAX_BYTES, find_sources
+
+    sources, _ = find_sources(corpus_dir)
+    scanned = build._scan(sources, MAX_BYTES, build.Summary(), None)
+
+    def segment_files(writer_class, folder):
+        monkeypatch.setattr(build, "_NewSegmentWriter", writer_class)
+        folder.mkdir()
+        ix = build._WriterStorage(str(folder)).create_index(build_schema())
+        segment, _ = build.write_segment(ix, scanned, lambda done: None)
+        prefix = f"MAIN_{segment.segid}"
+        return {p.name[len(prefix):]: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob(prefix + "*")}
+
+    ours = segment_files(build._NewSegmentWriter, tmp_path / "ours")
+    whoosh = segment_files(build.SegmentWriter, tmp_path / "whoosh")
+    assert len(ours) > 5 and ours == whoosh
