@@ -31,7 +31,7 @@ from webapp.results import FacetValue, Hit, Mention, ReleaseDetail, ResultPage
 FACET_LIMIT = 100  # values listed per facet; selected values are always listed
 PAGE_CACHE_SIZE = 256
 TERM_CACHE_SIZE = 4096
-SCORE_CACHE_BYTES = 48 * 2**20  # per-term score arrays kept, 8 bytes per document each
+SCORE_CACHE_BYTES = 256 * 2**20  # per-term score arrays kept, 8 bytes per document each (10,000: 3,200 terms)
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 NAME_FIELDS = ("country", "official", "issuer")
 
