@@ -153,7 +153,8 @@ class Snapshot:
     @cached_property
     def term_sequences(self) -> dict:
         """field -> reader of its TERM_SEQUENCES column (an index older than those has none)."""
-        return {f: self.reader.column_reader(c) for f, c in TERM_SEQUENCES.items() if self.reader.has_column(c)}
+        schema = self.reader.schema
+        return {f: self.reader.column_reader(c) for f, c in TERM_SEQUENCES.items() if c in schema and self.reader.has_column(c)}
 
     def answers_phrase(self, query) -> bool:
         """Whether phrase_docs can answer `query`: an exact phrase in a field with a sequence."""

@@ -167,3 +167,35 @@ def test_a_ranked_page_equals_whoosh_search(release_index, q, filters):
     assert [(hit.id, hit.score) for hit in page.results] == [
         (snap.searcher.stored_fields(doc)["id"], round(score, 4)) for doc, score in exact_top(snap, query, 20, allowed)
     ]
+
+
+def test_an_index_without_term_sequences_still_answers_phrases(tmp_path):
+    """An index written before the TERM_SEQUENCES columns (schema 1) is served until the
+    next indexing run rebuilds it: its phrases go to Whoosh's own matcher."""
+    from whoosh import index as whoosh_index
+
+    from indexer import store
+    from indexer.parse import parse_release
+    from indexer.schema import TERM_SEQUENCES, build_schema, release_document
+    from tests.conftest import CORPUS
+
+    schema = build_schema()
+    for column in TERM_SEQUENCES.values():
+        schema.remove(column)
+    folder = tmp_path / "index" / "gen-old"
+    folder.mkdir(parents=True)
+    ix = whoosh_index.create_in(folder, schema)
+    with ix.writer() as writer:
+        for path in sorted(CORPUS.glob("*.txt")):
+            release = parse_release(path.name, path.read_text(), is_html=False, sidecar=None, content_hash="x")
+            document = release_document(release)
+            writer.add_document(**{k: v for k, v in document.items() if k not in TERM_SEQUENCES.values()})
+    store.publish(tmp_path / "index", folder, 1)
+    index = ReleaseIndex(tmp_path / "index")
+    snap = index.snapshot()
+    assert snap.term_sequences == {}
+    for q in ['"border security"', '"letter of intent" OR panama']:
+        page = search(index, SearchParams(q=q, per_page=20))
+        query = snap.parser.parse(q)
+        assert page.total == len(list(snap.searcher.docs_for_query(query))) > 0
+        assert [hit.id for hit in page.results] == [snap.searcher.stored_fields(doc)["id"] for doc, _ in exact_top(snap, query, 20)]
