@@ -18,6 +18,7 @@ from whoosh.filedb.structfile import StructFile
 
 POINTER = "CURRENT"
 LOCK = ".lock"
+SIGNATURES = "signatures.json"  # in an index directory: release id -> its files' stat signature
 
 
 def read_pointer(index_dir: Path) -> dict | None:
@@ -67,9 +68,26 @@ def publish(index_dir: Path, path: Path, schema_version: int) -> None:
     discard_abandoned(index_dir)
 
 
+def read_signatures(path: Path) -> dict[str, str]:
+    """The file signatures recorded with the index in `path` ({} if none or unreadable:
+    then every file is read and hashed, which is always safe)."""
+    try:
+        signatures = json.loads((Path(path) / SIGNATURES).read_text())
+    except (OSError, ValueError):
+        return {}
+    return signatures if isinstance(signatures, dict) else {}
+
+
+def write_signatures(path: Path, signatures: dict[str, str]) -> None:
+    """Replace the index's recorded signatures in one rename."""
+    tmp = Path(path) / f"{SIGNATURES}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(signatures, separators=(",", ":")))
+    os.replace(tmp, Path(path) / SIGNATURES)
+
+
 def discard_abandoned(index_dir: Path) -> None:
     """Remove what a killed run left: index directories neither live nor just replaced,
-    and Whoosh writers' temporary folders inside the kept ones.
+    and temporary files and folders inside the kept ones.
 
     Call only while holding the run lock, so no build in progress is mistaken for one.
     """
@@ -79,8 +97,11 @@ def discard_abandoned(index_dir: Path) -> None:
         if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
         elif child.is_dir() and child.name in keep:
-            for tmp in child.glob("*.tmp"):
-                shutil.rmtree(tmp, ignore_errors=True)
+            for tmp in child.glob("*.tmp"):  # Whoosh writers' folders, our signature files
+                if tmp.is_dir():
+                    shutil.rmtree(tmp, ignore_errors=True)
+                else:
+                    tmp.unlink(missing_ok=True)
     for tmp in Path(index_dir).glob(f"{POINTER}.*.tmp"):
         tmp.unlink(missing_ok=True)
 

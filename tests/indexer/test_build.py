@@ -238,7 +238,7 @@ def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path
     from indexer.sources import MAX_BYTES, find_sources
 
     sources, _ = find_sources(corpus_dir)
-    scanned = build._scan(sources, MAX_BYTES, build.Summary(), None)
+    scanned = build._scan(sources, MAX_BYTES, build.Summary(), None, {}, {}, 0.0)
 
     def segment_files(writer_class, folder):
         monkeypatch.setattr(build, "_NewSegmentWriter", writer_class)
@@ -251,3 +251,67 @@ def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path
     ours = segment_files(build._NewSegmentWriter, tmp_path / "ours")
     whoosh = segment_files(build.SegmentWriter, tmp_path / "whoosh")
     assert len(ours) > 5 and ours == whoosh
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    from indexer import build
+
+    reads, read = [], build.read_bytes
+    monkeypatch.setattr(build, "read_bytes", lambda path, *args: reads.append(path.name) or read(path, *args))
+    return reads
+
+
+def test_a_file_whose_signature_is_unchanged_is_not_read_again(corpus_dir, index_dir, monkeypatch):
+    monkeypatch.setattr("indexer.build.RACY_SECONDS", -60.0)  # trust even files written just now
+    update_index(corpus_dir, index_dir)
+    reads = _count_reads(monkeypatch)
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.unchanged == SEEDS and reads == []
+
+
+def test_a_file_rewritten_with_its_old_size_and_mtime_is_still_re_indexed(corpus_dir, index_dir, monkeypatch):
+    """The ctime moves on every write and cannot be set back."""
+    monkeypatch.setattr("indexer.build.RACY_SECONDS", -60.0)
+    update_index(corpus_dir, index_dir)
+    path = corpus_dir / SEEDS[1]
+    before = path.stat()
+    time.sleep(0.05)  # past the clock tick of file timestamps
+    text = path.read_text()
+    path.write_text(text.replace("Panama", "Peru!!", 1) if "Panama" in text else "X" + text[1:])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    reads = _count_reads(monkeypatch)
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.updated == [SEEDS[1]] and [r for r in reads if not r.endswith(".json")] == [SEEDS[1]]
+
+
+def test_files_changed_just_before_a_run_are_read_again_by_the_next(corpus_dir, index_dir, monkeypatch):
+    """A file changed within RACY_SECONDS of a run could change again within the same
+    clock tick, unseen by its timestamps: it is stored without a signature."""
+    update_index(corpus_dir, index_dir)  # the fixture's files were written moments ago
+    reads = _count_reads(monkeypatch)
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.unchanged == SEEDS and sorted(r for r in reads if not r.endswith(".json")) == SEEDS
+
+
+def test_a_file_read_while_unchanged_gets_its_signature_recorded(corpus_dir, index_dir, monkeypatch):
+    """Files indexed moments after they were written get no signature; a later run that
+    finds them unchanged records one, so the run after need not read them."""
+    monkeypatch.setattr("indexer.build.RACY_SECONDS", 3600.0)
+    update_index(corpus_dir, index_dir)
+    monkeypatch.setattr("indexer.build.RACY_SECONDS", -60.0)
+    reads = _count_reads(monkeypatch)
+    assert update_index(corpus_dir, index_dir).unchanged == SEEDS and len(reads) >= len(SEEDS)
+    reads.clear()
+    assert update_index(corpus_dir, index_dir).unchanged == SEEDS and reads == []
+
+
+def test_a_changed_file_that_fails_is_read_again_and_reported_again(corpus_dir, index_dir, monkeypatch):
+    monkeypatch.setattr("indexer.build.RACY_SECONDS", -60.0)
+    update_index(corpus_dir, index_dir)
+    time.sleep(0.05)
+    (corpus_dir / SEEDS[0]).write_bytes(b"\0\1\2 binary")
+    for _ in range(2):
+        summary = update_index(corpus_dir, index_dir)
+        assert [path for path, _ in summary.failed] == [SEEDS[0]]
+        assert SEEDS[0] in indexed(index_dir)  # the previous version stays
