@@ -155,7 +155,8 @@ def update_index(
             else:
                 ix = _open_index(live)
                 hashes = _indexed_hashes(ix)
-                scanned = _scan(sources, max_bytes, summary, progress, hashes, store.read_signatures(live), trusted_before)
+                signatures = store.read_signatures(live)
+                scanned = _scan(sources, max_bytes, summary, progress, hashes, signatures, trusted_before)
                 _apply(ix, scanned, present, hashes, summary, progress)
                 ix.close()
                 _save_signatures(live, scanned, summary)
@@ -216,7 +217,8 @@ def _save_signatures(folder: Path, scanned: list[_Scanned], summary: Summary) ->
     """Record the signatures of the files whose content the index now holds (after the
     commit: a stale record only makes the next run read a file it could have skipped)."""
     held = {*summary.unchanged, *summary.added, *summary.updated}
-    store.write_signatures(folder, {s.source.relpath: s.signature for s in scanned if s.signature and s.source.relpath in held})
+    signatures = {s.source.relpath: s.signature for s in scanned if s.signature and s.source.relpath in held}
+    store.write_signatures(folder, signatures)
 
 
 def _apply(ix, scanned, present, indexed, summary, progress) -> None:
@@ -227,12 +229,11 @@ def _apply(ix, scanned, present, indexed, summary, progress) -> None:
     are what keeps both cores busy. Each writes (and finishes) its own segment, then
     Whoosh's locked writer deletes the old versions and commits both, or neither.
     """
-    changed = [s for s in scanned if s.data is not None and indexed.get(s.source.relpath) != s.digest]
-    changed_ids = {s.source.relpath for s in changed}
-    summary.unchanged = sorted(s.source.relpath for s in scanned if s.source.relpath not in changed_ids)
+    changed = [s for s in scanned if indexed.get(s.source.relpath) != s.digest]  # unread ones carry the indexed hash
+    summary.unchanged = sorted(s.source.relpath for s in scanned if indexed.get(s.source.relpath) == s.digest)
     removed = sorted(set(indexed) - present)
     theirs, mine = (changed[1::2], changed[0::2]) if len(changed) >= PARALLEL_FROM else ([], changed)
-    with _segment_writer(ix.storage.folder, theirs) as other:
+    with _writer_process(ix.storage.folder, theirs) as other:
 
         def report(done: int) -> None:
             if progress:
@@ -267,8 +268,8 @@ def write_segment(ix, items: list[_Scanned], report: Callable[[int], None]) -> t
     """Parse `items` and write them as one finished segment of `ix`, not yet committed.
 
     The writer takes no lock (only one indexing run holds the run lock) and does not
-    commit: _apply commits the segment, as whoosh.multiproc does. Returns the segment (None if nothing was written) and each
-    item's outcome.
+    commit: _apply commits the segment, as whoosh.multiproc does. Returns the segment
+    (None if nothing was written) and each item's outcome.
     """
     writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
     try:
@@ -307,15 +308,15 @@ class _Lengths:
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         lengths = self._fields.get(fieldname)
         if lengths is None:
-            count = self._reader.doc_count_all()
-            lengths = self._fields[fieldname] = [self._reader.doc_field_length(n, fieldname, default) for n in range(count)]
+            read = self._reader.doc_field_length
+            lengths = self._fields[fieldname] = [read(n, fieldname, default) for n in range(self._reader.doc_count_all())]
         return lengths[docnum]
 
     def __getattr__(self, name):
         return getattr(self._reader, name)
 
 
-class _SegmentWriter:
+class _WriterProcess:
     """write_segment in a spawned process, for the other half of a large run; see _apply."""
 
     def __init__(self, folder: str, items: list[_Scanned]):
@@ -355,8 +356,8 @@ class _SegmentWriter:
         self._results.close()
 
 
-class _NoSegmentWriter:
-    """Stands in for _SegmentWriter when this process writes everything itself."""
+class _NoWriterProcess:
+    """Stands in for _WriterProcess when this process writes everything itself."""
 
     done = 0
 
@@ -365,11 +366,11 @@ class _NoSegmentWriter:
 
 
 @contextmanager
-def _segment_writer(folder: str, items: list[_Scanned]):
+def _writer_process(folder: str, items: list[_Scanned]):
     if not items:
-        yield _NoSegmentWriter()
+        yield _NoWriterProcess()
         return
-    other = _SegmentWriter(folder, items)
+    other = _WriterProcess(folder, items)
     try:
         yield other
     finally:

@@ -248,8 +248,8 @@ def _search(snap: Snapshot, params: SearchParams, facets: bool, snippets: bool) 
         filters["date"] = snap.docs_between(params.date_from, params.date_to)
     one_pass = reading.query is not None and params.sort == "relevance" and not filters
     if one_pass and not answerable_by_sets(snap, reading.query):
-        # Phrases and the like cost a walk of positions in Python: walk once, for the
-        # match set and the top of the ranking together.
+        # Prefixes, ranges and sloppy phrases need Whoosh's matchers: walk them once, for
+        # the match set and the top of the ranking together.
         matched, ranked = scored_matches(snap, reading.query, params.page * params.per_page)
         final = matched
     else:
