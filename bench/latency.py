@@ -13,7 +13,8 @@ from werkzeug.datastructures import MultiDict
 from bench.fts5 import Fts5Index
 from bench.queries import QuerySpec
 from webapp.params import parse_params
-from webapp.search import ReleaseIndex, search
+from webapp.engine import Engine
+from webapp.search import search
 
 # mode -> what the search computes besides the top 10 and the total
 MODES = {
@@ -24,12 +25,12 @@ MODES = {
 
 
 class OurEngine:
-    """Our search as the web app calls it, on one ReleaseIndex (searcher reused)."""
+    """Our search as the web app calls it, on one Engine (its generation reused)."""
 
     def __init__(self, index_dir: Path):
         # No page cache: repeated rounds of a fixed query list would otherwise time only
         # cache lookups. The per-generation caches (facet and term document sets) stay on.
-        self.index = ReleaseIndex(index_dir, cached_pages=0)
+        self.index = Engine(index_dir, cache_pages=False)
 
     def search(self, spec: QuerySpec, facets: bool, snippets: bool) -> int:
         """Read the spec's GET parameters as the app does, search, return the total."""

@@ -19,6 +19,7 @@ from whoosh.filedb.structfile import StructFile
 POINTER = "CURRENT"
 LOCK = ".lock"
 SIGNATURES = "signatures.json"  # in an index directory: release id -> its files' stat signature
+VOCABULARY = "vocabulary.json"  # in an index directory: word -> how many releases use it (spelling)
 
 
 def read_pointer(index_dir: Path) -> dict | None:

@@ -22,7 +22,8 @@ from bench.generate import generate_corpus
 from indexer.build import Summary, update_index
 from indexer.sources import MAX_BYTES
 from reliability import child_env, describe_difference, index_ids, run_indexer
-from webapp.search import ReleaseIndex, get_release
+from webapp.engine import Engine
+from webapp.search import get_release
 
 FOLDER = "hostile"
 LARGE_BYTES = 50 * 1024 * 1024
@@ -307,7 +308,7 @@ def check_hostile(corpus: HostileCorpus, summary: Summary, index_dir: Path) -> l
     missing_good = sorted(set(corpus.good) - indexed)
     if missing_good:
         problems.append(f"{len(missing_good)} good releases were not indexed: {missing_good[:5]}")
-    index = ReleaseIndex(index_dir)
+    index = Engine(index_dir)
     try:
         for case in corpus.cases:
             problems += _check_case(case, failed, warnings, ignored, indexed, index)

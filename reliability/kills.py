@@ -34,7 +34,8 @@ from reliability import (
     run_indexer,
 )
 from webapp.params import SearchParams
-from webapp.search import IndexMissing, ReleaseIndex, get_release, search
+from webapp.engine import Engine, IndexMissing
+from webapp.search import get_release, search
 
 PHASES = ("indexing", "commit", "reading", "start")  # in the order kills are shared out
 _PROGRESS = re.compile(r"(reading|indexing) ([\d,]+)/([\d,]+)")
@@ -196,7 +197,7 @@ def check_index(index_dir: Path, allowed: dict[str, dict[str, str]], sample: int
             f"{sum(1 for i, h in documents if i in want and want[i] != h)} with other content"
             for name, want in allowed.items()))
         state = "mixed"
-    index = ReleaseIndex(index_dir)
+    index = Engine(index_dir)
     searches = 0
     try:
         everything = search(index, SearchParams(per_page=100))

@@ -2,15 +2,16 @@
 
 import os
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import PathConverter
 
-from webapp import settings
+from webapp import budget, settings
+from webapp.engine import Engine, IndexMissing
 from webapp.params import MAX_QUERY_CHARS, ParamError, SearchParams
-from webapp.search import IndexMissing, ReleaseIndex
 
-INDEX_EXTENSION = "release_index"
+ENGINE_EXTENSION = "release_engine"
 NO_INDEX = "No index yet: run `release-search index`"
 SECURITY_HEADERS = {
     # No inline script or style anywhere: everything the page needs comes from /static.
@@ -27,6 +28,18 @@ ERROR_PAGES = {
     405: ("Method not allowed", "This address only answers ordinary GET requests."),
     500: ("Something went wrong", "The search service hit an error on our side. Please try again in a moment."),
 }
+TOO_LONG = (
+    "This search needed more than its time allowance ({seconds:g} s) and was stopped. "
+    "Try fewer words, fewer wildcards, or a filter."
+)
+
+
+class ReleaseIdConverter(PathConverter):
+    """A release id in a URL: a path relative to the corpus, any character but a leading
+    slash, line breaks included (werkzeug's own path converter stops at a newline, which
+    left releases with such names listed but unreachable)."""
+
+    regex = r"[^/][\s\S]*?"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -38,32 +51,74 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.sort_keys = False  # keep the documented field order in API answers
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.url_map.converters["release_id"] = ReleaseIdConverter
 
     proxies = app.config["RELEASE_SEARCH_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    app.extensions[INDEX_EXTENSION] = ReleaseIndex(app.config["RELEASE_SEARCH_INDEX_DIR"])
+    engine = Engine(app.config["RELEASE_SEARCH_INDEX_DIR"], cache_bytes=app.config["RELEASE_SEARCH_CACHE_MB"] * 2**20)
+    app.extensions[ENGINE_EXTENSION] = engine
+    if app.config["RELEASE_SEARCH_WARM"]:
+        _warm(engine, watch=not app.testing)
 
     from webapp import api, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    app.after_request(_add_security_headers)
+    app.before_request(_start_budget)
+    app.teardown_request(_end_budget)
+    app.after_request(_add_headers)
     app.register_error_handler(ParamError, _param_error)
     app.register_error_handler(IndexMissing, _index_missing)
+    app.register_error_handler(budget.Overrun, _overrun)
     app.register_error_handler(HTTPException, _http_error)
     return app
 
 
-def release_index() -> ReleaseIndex:
-    """The current app's index (one per process, shared by its requests)."""
-    return current_app.extensions[INDEX_EXTENSION]
+def engine() -> Engine:
+    """The current app's search engine (one per process, shared by its requests)."""
+    return current_app.extensions[ENGINE_EXTENSION]
 
 
-def _add_security_headers(response):
-    """Every response, error pages and static files included, carries the same policy."""
+def _warm(engine: Engine, *, watch: bool) -> None:
+    """Open and warm the index now (a worker starting), and keep watching for new ones."""
+    try:
+        engine.generation()
+    except IndexMissing:
+        pass  # served as 503 until the first indexing run; the watcher picks it up
+    if watch:
+        engine.start_watching()
+
+
+def _start_budget():
+    """Every request's work runs under the time budget (static files aside)."""
+    seconds = current_app.config["RELEASE_SEARCH_REQUEST_SECONDS"]
+    if request.endpoint != "static" and seconds > 0:
+        g.budget = budget.limited(seconds)
+        g.budget.__enter__()
+
+
+def _end_budget(exc):
+    limit = g.pop("budget", None)
+    if limit is not None:
+        limit.__exit__(None, None, None)
+
+
+def _add_headers(response):
+    """Security headers on every response; caching that stays correct when the index
+    changes: pages may be kept but must be revalidated (an ETag of their content
+    answers 304 when nothing changed); errors are not kept."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.endpoint == "static":
+        return response
+    if response.status_code == 200 and request.method in ("GET", "HEAD") and not response.is_streamed:
+        response.headers.setdefault("Cache-Control", "no-cache")
+        if not response.get_etag()[0]:
+            response.add_etag()
+        response.make_conditional(request)
+    else:
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -72,7 +127,7 @@ def _wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
-def _error(status: int, title: str, message: str, *, headers=()):
+def _error(status: int, title: str, message: str, *, headers=(), retry: bool = False):
     """The error as JSON under /api, else as a page with the search form and a way on."""
     if _wants_json():
         response = jsonify(error=message)
@@ -80,7 +135,7 @@ def _error(status: int, title: str, message: str, *, headers=()):
         # Only the words go back into the form: the other parameters may be what was wrong.
         params = SearchParams(q=" ".join(request.args.get("q", "").split())[:MAX_QUERY_CHARS])
         response = current_app.make_response(
-            render_template("error.html", status=status, title=title, message=message, params=params)
+            render_template("error.html", status=status, title=title, message=message, params=params, retry=retry)
         )
     response.status_code = status
     response.headers.extend(headers)
@@ -96,6 +151,14 @@ def _index_missing(exc: IndexMissing):
     """Served before the first indexing run: 503, naming the command that fixes it."""
     current_app.logger.warning("%s", exc)  # the log may name the folder; the page does not
     return _error(503, "Search is not ready yet", NO_INDEX)
+
+
+def _overrun(exc: budget.Overrun):
+    """A request that used up its time budget: 503 with a sentence, not a killed worker."""
+    _end_budget(None)  # the error page itself must not be interrupted
+    seconds = current_app.config["RELEASE_SEARCH_REQUEST_SECONDS"]
+    current_app.logger.warning("request over its %gs budget: %s", seconds, request.full_path[:300])
+    return _error(503, "That search took too long", TOO_LONG.format(seconds=seconds), headers=[("Retry-After", "1")], retry=True)
 
 
 def _http_error(exc: HTTPException):

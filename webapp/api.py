@@ -2,10 +2,11 @@
 
 from flask import Blueprint, abort, request
 
-from webapp import release_index
+from webapp import engine
 from webapp.params import parse_params
 from webapp.results import Hit
 from webapp.search import get_release, search
+from webapp.views import is_web_address
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -14,16 +15,23 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search_json():
     """The search page's parameters in, its results and facet counts out."""
     params, notices = parse_params(request.args)
-    result = search(release_index(), params)
+    result = search(engine(), params)
     return {
         "total": result.total,
         "page": result.page,
         "pages": result.pages,
         "per_page": params.per_page,
         "query": result.query_reading,
+        "match": result.match,
+        "understood": result.understood,
         "notices": [*notices, *result.notices],
         "suggestion": result.suggestion,
-        "results": [{**hit_json(hit), "snippet": str(hit.snippet), "score": hit.score} for hit in result.results],
+        "corrected_from": result.original_query,
+        "undated_left_out": result.undated,
+        "results": [
+            {**hit_json(hit), "snippet": str(hit.snippet), "score": hit.score, "missing": hit.missing}
+            for hit in result.results
+        ],
         "facets": {
             facet: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
             for facet, values in result.facets.items()
@@ -31,10 +39,10 @@ def search_json():
     }
 
 
-@bp.get("/releases/<path:release_id>")
+@bp.get("/releases/<release_id:release_id>")
 def release_json(release_id: str):
     """One release with its full text, where its facts came from, and similar releases."""
-    detail = get_release(release_index(), release_id)
+    detail = get_release(engine(), release_id)
     if detail is None:
         abort(404, f"no release with id {release_id!r}")
     return {
@@ -57,5 +65,7 @@ def hit_json(hit: Hit) -> dict:
         "issuer": hit.issuer,
         "officials": hit.officials,
         "countries": hit.countries,
-        "url": hit.url,
+        "kind": hit.kind,
+        "language": hit.language,
+        "url": hit.url if is_web_address(hit.url) else None,  # never a javascript: address
     }

@@ -8,7 +8,7 @@ markup.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -27,16 +27,40 @@ class Span:
     term: str
 
 
-class TermMatcher:
-    """Finds where the words of a query occur in a text, the way the index analyzed them."""
+@dataclass(frozen=True)
+class Highlight:
+    """What to mark in a text: single terms as each analyzer indexes them, and phrases
+    (term sequences) whose words are marked only where they stand together."""
 
-    def __init__(self, stemming_analyzer, folding_analyzer, cache_limit: int = 500_000):
-        self._analyzers = (stemming_analyzer, folding_analyzer)
-        self._cache: dict[str, tuple[str | None, str | None]] = {}
+    terms: dict[str, frozenset[str]] = field(default_factory=dict)  # analyzer key -> terms
+    phrases: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)  # analyzer key -> phrases
+
+    def __bool__(self) -> bool:
+        return any(self.terms.values()) or any(self.phrases.values())
+
+
+NOTHING = Highlight()
+
+
+class TermMatcher:
+    """Finds where the words of a query occur in a text, the way the index analyzed them.
+
+    `analyzers` maps a key to an analyzer: "text" (English title and body), "text_es"
+    (Spanish), "names" (country, official, issuer). A release is matched with the text
+    analyzer of its language and with the names analyzer.
+    """
+
+    def __init__(self, analyzers: dict, cache_limit: int = 500_000):
+        self._keys = tuple(analyzers)
+        self._analyzers = tuple(analyzers.values())
+        self._cache: dict[str, tuple[str | None, ...]] = {}
         self._cache_limit = cache_limit
 
-    def forms(self, word: str) -> tuple[str | None, str | None]:
-        """A word's indexed forms: (stemmed, for body/title; folded, for names)."""
+    def forms(self, word: str) -> dict[str, str | None]:
+        """A word's indexed form under each analyzer (None where it is not indexed)."""
+        return dict(zip(self._keys, self._forms(word)))
+
+    def _forms(self, word: str) -> tuple[str | None, ...]:
         key = word.lower()
         forms = self._cache.get(key)
         if forms is None:
@@ -45,18 +69,44 @@ class TermMatcher:
                 self._cache[key] = forms
         return forms
 
-    def spans(self, text: str, stems: frozenset[str], names: frozenset[str]) -> list[Span]:
-        """Every word of `text` whose stemmed form is in `stems` or folded form in `names`."""
-        if not stems and not names:
+    def spans(self, text: str, highlight: Highlight, language: str = "en", limit: int | None = None) -> list[Span]:
+        """Spans of `text` (its first `limit` characters) to mark for `highlight`."""
+        if not highlight:
             return []
-        found = []
-        for match in WORD.finditer(text):
-            stem, folded = self.forms(match.group())
-            if stem in stems:
+        text_key = "text_es" if language == "es" and "text_es" in self._keys else "text"
+        stem_at, name_at = self._keys.index(text_key), self._keys.index("names")
+        terms = highlight.terms.get(text_key, frozenset())
+        names = highlight.terms.get("names", frozenset())
+        phrases = highlight.phrases.get(text_key, frozenset())
+        found: list[Span] = []
+        sequence: list[tuple[str, int, int]] = []  # indexed words in order, for phrases
+        for match in WORD.finditer(text, 0, len(text) if limit is None else limit):
+            forms = self._forms(match.group())
+            stem, folded = forms[stem_at], forms[name_at]
+            if stem in terms:
                 found.append(Span(match.start(), match.end(), stem))
             elif folded in names:
                 found.append(Span(match.start(), match.end(), folded))
+            if phrases and stem is not None:
+                sequence.append((stem, match.start(), match.end()))
+        if phrases:
+            found = sorted({*found, *_phrase_spans(sequence, phrases)}, key=lambda s: (s.start, s.end))
         return found
+
+
+def _phrase_spans(sequence: list[tuple[str, int, int]], phrases) -> list[Span]:
+    """Each word of each occurrence of a phrase in `sequence`."""
+    firsts: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        firsts.setdefault(phrase[0], []).append(phrase)
+    spans = []
+    stems = [stem for stem, _, _ in sequence]
+    for i, stem in enumerate(stems):
+        for phrase in firsts.get(stem, ()):
+            if tuple(stems[i : i + len(phrase)]) == phrase:
+                label = " ".join(phrase)
+                spans.extend(Span(start, end, label) for _, start, end in sequence[i : i + len(phrase)])
+    return spans
 
 
 def mark(text: str, spans: list[Span], offset: int = 0) -> Markup:

@@ -12,8 +12,10 @@ MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
-# facet name -> (GET parameter, label); the order is the order shown on the page
+# facet name (its GET parameter) -> label; the order is the order shown on the page
 FACETS = {"country": "Country", "official": "Official", "year": "Year"}
+MAX_FACET_VALUES = 20  # values of one facet chosen at once
+NO_DATE = "none"  # the year facet's value for releases with no known date
 
 
 class ParamError(ValueError):
@@ -33,6 +35,8 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    undated: bool = False  # with a date range: also the releases with no known date
+    verbatim: bool = False  # search the words as typed, never a spelling correction of them
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return getattr(self, facet)
@@ -48,7 +52,11 @@ class SearchParams:
         return replace(self, page=1, **{facet: values})
 
     def without_dates(self) -> "SearchParams":
-        return replace(self, date_from=None, date_to=None, page=1)
+        return replace(self, date_from=None, date_to=None, undated=False, page=1)
+
+    def with_undated(self) -> "SearchParams":
+        """The same search with the releases of unknown date kept under a date range."""
+        return replace(self, undated=True, page=1)
 
     def cleared(self) -> "SearchParams":
         """The same words with every filter removed."""
@@ -61,7 +69,11 @@ class SearchParams:
         return replace(self, sort=sort, page=1)
 
     def with_query(self, q: str) -> "SearchParams":
-        return replace(self, q=q, page=1)
+        return replace(self, q=q, page=1, verbatim=False)
+
+    def as_typed(self) -> "SearchParams":
+        """The same search, its words taken as typed even if they find nothing."""
+        return replace(self, verbatim=True, page=1)
 
     def query_args(self) -> list[tuple[str, str]]:
         """GET parameters for this state, leaving out defaults so URLs stay short."""
@@ -74,8 +86,12 @@ class SearchParams:
             args.append(("from", self.date_from))
         if self.date_to:
             args.append(("to", self.date_to))
+        if self.undated and (self.date_from or self.date_to):
+            args.append(("undated", "1"))
         if self.sort != "relevance":
             args.append(("sort", self.sort))
+        if self.verbatim:
+            args.append(("verbatim", "1"))
         if self.page != 1:
             args.append(("page", str(self.page)))
         if self.per_page != DEFAULT_PER_PAGE:
@@ -107,6 +123,8 @@ def parse_params(args) -> tuple[SearchParams, list[str]]:
         sort=sort,
         page=_bounded_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_bounded_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        undated=_flag(args, "undated"),
+        verbatim=_flag(args, "verbatim"),
     )
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise ParamError(f"'from' ({params.date_from}) is after 'to' ({params.date_to})")
@@ -114,9 +132,19 @@ def parse_params(args) -> tuple[SearchParams, list[str]]:
 
 
 def _values(args, name: str) -> tuple[str, ...]:
-    """Repeated parameter values, stripped, empty ones and duplicates dropped, order kept."""
+    """Repeated parameter values, stripped, empty ones and duplicates dropped, order kept.
+
+    At most MAX_FACET_VALUES: each value is a link on the page that repeats all the
+    others, so a long list would make the page grow with its square.
+    """
+    raw = args.getlist(name)
+    if len(raw) > MAX_FACET_VALUES:
+        raise ParamError(
+            f"at most {MAX_FACET_VALUES} values of '{name}' can be chosen at once, not {len(raw):,}; "
+            "choose fewer, or search without that filter"
+        )
     seen: dict[str, None] = {}
-    for value in args.getlist(name):
+    for value in raw:
         value = " ".join(value.split())[:200]
         if value:
             seen.setdefault(value, None)
@@ -125,9 +153,9 @@ def _values(args, name: str) -> tuple[str, ...]:
 
 def _years(args) -> tuple[str, ...]:
     years = _values(args, "year")
-    bad = [y for y in years if not (len(y) == 4 and y.isascii() and y.isdigit())]
+    bad = [y for y in years if not (len(y) == 4 and y.isascii() and y.isdigit()) and y != NO_DATE]
     if bad:
-        raise ParamError(f"year must be four digits, like 2011, not {bad[0]!r}")
+        raise ParamError(f"year must be four digits, like 2011 (or '{NO_DATE}' for no known date), not {bad[0][:40]!r}")
     return years
 
 
@@ -139,6 +167,10 @@ def _date(args, name: str) -> str | None:
         return datetime.date.fromisoformat(value).isoformat()
     except ValueError:
         raise ParamError(f"'{name}' must be a date written YYYY-MM-DD, not {value[:40]!r}") from None
+
+
+def _flag(args, name: str) -> bool:
+    return args.get(name, "").strip().lower() in ("1", "true", "on", "yes")
 
 
 def _bounded_int(args, name: str, default: int, low: int, high: int) -> int:

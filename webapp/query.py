@@ -2,22 +2,48 @@
 
 Whoosh's parser accepts almost anything and silently does something odd with the rest;
 here a query with a syntax problem is searched as its plain words instead, and the
-person is told so, in a sentence.
+person is told so, in a sentence. The reading also says which parts of the query are
+plain words (each may be left out when no release has them all: webapp.search) and
+which must hold (phrases, fields, exclusions).
+
+What the words stand for in one index (prefixes expanded, years as dates, countries by
+any name) is webapp.expansion's job; reading needs only the schema.
 """
 
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whoosh import qparser, query as wq
 
 SEARCHABLE_FIELDS = ("title", "body", "country", "official", "issuer", "year", "date")
+TEXT_FIELDS = ("title", "body", "title_es", "body_es")  # searched by plain words, where the schema has them
+RANGE_FIELDS = ("year", "date")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 MAX_WORDS = 64
+MAX_BOOST = 100.0
 _FIELD = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(\S?)")
 _PLAIN_WORD = re.compile(r"\w+")
 _QUOTED = re.compile(r'"[^"]*"')
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
 _WILDCARD_STEM = re.compile(r"(\w*)[*?]")
+_EXPLICIT = re.compile(r"(?<![\w\"])(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?![\w\"])")
+# year:2019..2024, date:2019-01..2019-06 (either end may be left open)
+_SHORT_RANGE = re.compile(
+    r"(?i)\b(year|date):(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?)?(?![\w.-])"
+)
+# Ways of writing the United States that the analyzer would drop ("US" is the stop
+# word "us") or split differently; read as "U.S.", which webapp.expansion widens to
+# every spelling of the country.
+_US = re.compile(r"(?<![\w.])(?:US|USA|U\.S\.A\.?|U\.S\.?)(?![\w.]|\.\w)")
+
+
+@dataclass
+class WordGroup:
+    """One plain word as typed, and the part of the query that searches it."""
+
+    label: str  # the word as the person typed it, lower-cased
+    query: wq.Query
 
 
 @dataclass
@@ -27,36 +53,143 @@ class QueryReading:
     query: wq.Query | None
     text: str  # how the query was read, for people: 'border AND security'
     notices: list[str] = field(default_factory=list)
+    words: list[WordGroup] = field(default_factory=list)  # the plain words, in order
+    required: list[wq.Query] = field(default_factory=list)  # the other top-level parts
+    relaxable: bool = False  # whether a release may miss some words (no explicit operators)
+    understood: list[str] = field(default_factory=list)  # what words were taken to mean
+
+    def rebuilt(self, words: list[WordGroup], required: list[wq.Query], **changes) -> "QueryReading":
+        """The same reading with its parts replaced (and the query rebuilt from them)."""
+        parts = [*required, *(w.query for w in words)]
+        query = parts[0] if len(parts) == 1 else wq.And(parts) if parts else None
+        return replace(self, query=query, words=words, required=required, **changes)
 
 
 def make_parser(schema) -> qparser.QueryParser:
-    """The parser the search box uses: all words must match, in the title or the body."""
-    return qparser.MultifieldParser(["title", "body"], schema)
+    """The parser the search box uses: all words must match, in the title or the body
+    (and their Spanish twins, where the schema has them)."""
+    return qparser.MultifieldParser(text_fields(schema), schema)
+
+
+def text_fields(schema) -> list[str]:
+    """The fields plain words are searched in: title and body, and their Spanish twins
+    in an index that has them."""
+    return [f for f in TEXT_FIELDS if f in schema]
 
 
 def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
     """Parse `q`; on a syntax problem, search its plain words and say why."""
     if not q.strip():
         return QueryReading(None, "")
+    q = _US.sub("U.S.", _short_ranges(q))
     problem = syntax_problem(q)
+    notices: list[str] = []
     if problem is None:
         try:
             query = parser.parse(_minus_as_not(q))
         except Exception as exc:  # noqa: BLE001 - Whoosh raises assorted errors on odd input
             problem = f"the parser could not read it ({type(exc).__name__})"
         else:
+            problem = unsupported(query)
             if query is wq.NullQuery:
-                problem = "it has no searchable words"
-            else:
-                return QueryReading(query, describe(query, typed_words(q, parser), 'title:' in q.lower()))
+                problem = problem or "it has no searchable words"
+            if problem is None:
+                query, notices = _bounded_boosts(query)
+                return _reading(query, q, parser, notices, relaxable=not _EXPLICIT.search(_QUOTED.sub('""', q)))
     words = [w for w in _PLAIN_WORD.findall(q) if w not in OPERATORS][:MAX_WORDS]
-    if not words:
+    query = parser.parse(" ".join(words)) if words else wq.NullQuery
+    if query is wq.NullQuery:  # nothing, or only very common words, remained
         return QueryReading(None, "", [f"Your query could not be searched because {problem}; showing all releases."])
-    query = parser.parse(" ".join(words))
-    if query is wq.NullQuery:  # only stop words remained
-        return QueryReading(None, "", [f"Your query could not be searched because {problem}; showing all releases."])
-    reading = describe(query, typed_words(q, parser), 'title:' in q.lower())
-    return QueryReading(query, reading, [f"Your query was searched as plain words because {problem}."])
+    return _reading(query, q, parser, [f"Your query was searched as plain words because {problem}."], relaxable=True)
+
+
+def _reading(query: wq.Query, q: str, parser, notices: list[str], *, relaxable: bool) -> QueryReading:
+    originals = typed_words(q, parser)
+    parts = list(query.subqueries) if type(query) is wq.And else [query]
+    words, required = [], []
+    searched = set(text_fields(parser.schema))
+    for part in parts:
+        terms = _plain_terms(part, searched)
+        if terms:
+            words.append(WordGroup(originals.get(terms[0], terms[0]), part))
+        else:
+            required.append(part)
+    text = describe(query, originals, "title:" in q.lower())
+    return QueryReading(query, text, notices, words, required, relaxable and len(words) >= 2)
+
+
+def _plain_terms(part: wq.Query, text_fields: set[str]) -> list[str]:
+    """The terms of a plain word's part (one per text field it is searched in), or []."""
+    leaves = part.subqueries if type(part) is wq.Or else [part]
+    if not leaves or part.boost != 1.0:
+        return []
+    if any(type(leaf) is not wq.Term or leaf.fieldname not in text_fields or leaf.boost != 1.0 for leaf in leaves):
+        return []
+    return [leaf.text for leaf in leaves]
+
+
+def _short_ranges(q: str) -> str:
+    """year:2019..2024 -> year:[2019 TO 2024]; date:2019-01..2019-06 -> full days."""
+
+    def whoosh_range(m: re.Match) -> str:
+        name, start, end = m[1].lower(), m[2], m[3]
+        if name == "date":
+            start = _full_day(start, low=True) if start else None
+            end = _full_day(end, low=False) if end else None
+        return f"{name}:[{start or ''} TO {end or ''}]"
+
+    parts = re.split(r'("[^"]*")', q)
+    return "".join(p if p.startswith('"') else _SHORT_RANGE.sub(whoosh_range, p) for p in parts)
+
+
+def _full_day(value: str, *, low: bool) -> str:
+    """'2019' -> '2019-01-01' or '2019-12-31'; '2019-06' -> '2019-06-01' or '2019-06-31'.
+    (A bound compared as text, so 31 serves every month.)"""
+    pads = {4: ("-01-01", "-12-31"), 7: ("-01", "-31"), 10: ("", "")}
+    return value + pads[len(value)][0 if low else 1]
+
+
+def unsupported(query: wq.Query) -> str | None:
+    """A sentence naming a part of a parsed query the search does not run, or None."""
+    for leaf in _all_nodes(query):
+        if isinstance(leaf, wq.TermRange) and leaf.fieldname not in RANGE_FIELDS:
+            return "ranges work only on year: and date: (as in year:2019..2024)"
+        if isinstance(leaf, wq.TermRange) and not _range_ends_valid(leaf):
+            return "a year range is written year:2019..2024 and a date range date:2019-01..2019-06"
+        if type(leaf) is wq.Every and leaf.fieldname not in (None, "*"):
+            return "a wildcard needs at least two letters before * or ?"
+    return None
+
+
+def _range_ends_valid(leaf: wq.TermRange) -> bool:
+    shape = re.compile(r"\d{4}" if leaf.fieldname == "year" else r"\d{4}-\d{2}-\d{2}")
+    return all(end is None or end == "" or shape.fullmatch(end) for end in (leaf.start, leaf.end))
+
+
+def _all_nodes(query: wq.Query):
+    yield query
+    for child in query.children():
+        yield from _all_nodes(child)
+
+
+def _bounded_boosts(query: wq.Query) -> tuple[wq.Query, list[str]]:
+    """The query with every boost within 0..MAX_BOOST, and a notice if one was cut:
+    `security^1e999` must not reach the scores (JSON has no Infinity)."""
+    cut = False
+
+    def bound(node):
+        nonlocal cut
+        if list(node.children()):
+            node = node.apply(bound)
+        boost = getattr(node, "boost", 1.0)
+        if not math.isfinite(boost) or not 0 <= boost <= MAX_BOOST:
+            cut = True
+            node = node.copy()
+            node.boost = MAX_BOOST if not math.isfinite(boost) or boost > MAX_BOOST else 0.0
+        return node
+
+    bounded = bound(query)
+    return bounded, [f"Boosts are limited to {MAX_BOOST:g}; a larger one was read as {MAX_BOOST:g}."] if cut else []
 
 
 def _minus_as_not(q: str) -> str:
@@ -96,12 +229,16 @@ def syntax_problem(q: str) -> str | None:
 
 
 def typed_words(q: str, parser) -> dict[str, str]:
-    """Stemmed term -> the word the person typed, so readings show 'security', not 'secur'."""
-    analyzer = parser.schema["body"].analyzer
+    """Indexed term -> the word the person typed, so readings show 'security', not 'secur'."""
     originals = {}
-    for word in _PLAIN_WORD.findall(q):
-        for token in analyzer(word):
-            originals.setdefault(token.text, word.lower())
+    # Words as the index splits them first ("Medina-Mora" is two), then whole tokens
+    # ("U.S." is one, and would otherwise be lost).
+    words = [*_PLAIN_WORD.findall(q), *(w.strip("\"()-+,;:!?*") for w in q.split())]
+    for fieldname in text_fields(parser.schema):
+        analyzer = parser.schema[fieldname].analyzer
+        for word in words:
+            for token in analyzer(word):
+                originals.setdefault(token.text, word.lower())
     return originals
 
 
@@ -121,9 +258,12 @@ def describe(query: wq.Query, originals: dict[str, str], show_title: bool = Fals
         return f"NOT {describe(query.query, originals, show_title)}"
     if isinstance(query, wq.AndNot):
         return f"{describe(query.a, originals, show_title)} AND NOT {describe(query.b, originals, show_title)}"
+    if isinstance(query, wq.TermRange):
+        return f"{query.fieldname}:{query.start or '…'}..{query.end or '…'}"
     fieldname = getattr(query, "fieldname", None)
-    stemmed = fieldname in ("title", "body")
-    prefix = "" if fieldname in (None, "body") or (fieldname == "title" and not show_title) else f"{fieldname}:"
+    stemmed = fieldname in TEXT_FIELDS
+    shown = "title" if fieldname == "title_es" else "body" if fieldname == "body_es" else fieldname
+    prefix = "" if shown in (None, "body") or (shown == "title" and not show_title) else f"{shown}:"
     if isinstance(query, wq.Phrase):
         words = [originals.get(w, w) if stemmed else w for w in query.words]
         return f'{prefix}"{" ".join(words)}"'

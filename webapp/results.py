@@ -22,6 +22,10 @@ class Hit:
     url: str | None
     snippet: Markup  # escaped text with <mark> around matched words
     score: float | None  # BM25F score; None when sorted by date
+    kind: str | None = None  # "press release", "fact sheet", ...
+    language: str | None = None  # "en", "es", ...
+    title_source: str | None = None  # where the title came from ("first sentence": no headline)
+    missing: list[str] = field(default_factory=list)  # query words it lacks (a "most words" match)
 
 
 @dataclass
@@ -45,6 +49,11 @@ class ResultPage:
     notices: list[str] = field(default_factory=list)  # sentences about how the query was taken
     suggestion: str | None = None  # "did you mean" query string
     seconds: float = 0.0
+    match: str = "all"  # "all": every word matched; "most": releases with most of the words
+    understood: list[str] = field(default_factory=list)  # what words were taken to mean
+    original_query: str | None = None  # the query as typed, when a corrected one was searched
+    undated: int = 0  # matching releases a date filter leaves out for having no date
+    generation: str = ""  # the index generation that answered (for ETags)
 
 
 @dataclass
@@ -63,6 +72,7 @@ class ReleaseDetail:
     hit: Hit
     body: str
     body_html: Markup  # the full text, search words in <mark>, facet mentions in <span>
+    anchors: dict[tuple[str, str], str]  # (facet, value) -> id of its first marked mention
     provenance: dict[str, str]  # "title" -> "sidecar", "date" -> "dateline", ...
     mentions: list[Mention]
     similar: list[Hit]

@@ -20,6 +20,18 @@ class Setting:
         """Read an environment value as the type of the default; ValueError names the setting."""
         if isinstance(self.default, Path):
             return Path(raw)
+        if isinstance(self.default, bool):
+            if raw.strip().lower() not in ("0", "1", "true", "false", "yes", "no"):
+                raise ValueError(f"{self.name} must be 1 or 0, not {raw!r}")
+            return raw.strip().lower() in ("1", "true", "yes")
+        if isinstance(self.default, float):
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ValueError(f"{self.name} must be a number of seconds, not {raw!r}") from None
+            if not 0 <= value < 3600:
+                raise ValueError(f"{self.name} must be from 0 to 3600, not {value}")
+            return value
         if isinstance(self.default, int):
             try:
                 value = int(raw)
@@ -42,8 +54,32 @@ SETTINGS = [
         "RELEASE_SEARCH_PROXIES",
         0,
         "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host "
-        "headers are trusted, so absolute links (the OpenSearch document) use the public "
-        "address. 0 trusts none.",
+        "headers are trusted (the client's address in logs). 0 trusts none.",
+    ),
+    Setting(
+        "RELEASE_SEARCH_BASE_URL",
+        "",
+        "The public address of the service (https://search.example.org), used for the absolute "
+        "links of the OpenSearch document. Empty: those links are relative to the page, never "
+        "taken from the request's Host header.",
+    ),
+    Setting(
+        "RELEASE_SEARCH_REQUEST_SECONDS",
+        1.0,
+        "Time budget of one request. Work still running past it is stopped and the person gets a "
+        "sentence (503) instead of a worker killed by gunicorn's timeout. 0 turns the budget off.",
+    ),
+    Setting(
+        "RELEASE_SEARCH_CACHE_MB",
+        96,
+        "Memory per worker for what searches derive from the index on demand (term postings, "
+        "phrases, result pages): one cache, least recently used out first, dropped when the index changes.",
+    ),
+    Setting(
+        "RELEASE_SEARCH_WARM",
+        True,
+        "Open and warm the index when a worker starts (facet sets, dates, common terms), and watch "
+        "for a new index in the background, so that no person's request pays for either.",
     ),
 ]
 

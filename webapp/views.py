@@ -9,14 +9,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from webapp import release_index
-from webapp.params import FACETS, SORTS, SearchParams, parse_params
+from webapp import engine
+from webapp.params import FACETS, NO_DATE, SORTS, SearchParams, parse_params
 from webapp.results import ReleaseDetail, ResultPage
-from webapp.search import get_release, mention_anchor, search
+from webapp.search import get_release, search
 
 bp = Blueprint("views", __name__)
 
@@ -36,6 +36,7 @@ class Link:
 @dataclass
 class FacetOption:
     value: str
+    label: str  # what the page shows: the value, or "no date" for the year facet's blank
     count: int
     selected: bool
     url: str  # this search with the value toggled
@@ -69,7 +70,7 @@ def search_url(params: SearchParams) -> str:
 def search_page():
     """The search page; with no words it lists every release, newest first."""
     params, notices = parse_params(request.args)
-    result = search(release_index(), params)
+    result = search(engine(), params)
     if result.page < params.page:
         notices.append(f"Page {params.page} is past the end of the results; showing the last page, {result.page}.")
     return render_template("search.html", **search_context(result, notices))
@@ -86,12 +87,15 @@ def search_context(result: ResultPage, notices: list[str]) -> dict:
         "form_hidden": _hidden(params, drop={"q", "page"}),
         "dates_hidden": _hidden(params, drop={"from", "to", "page"}),
         "suggestion_url": search_url(params.with_query(result.suggestion)) if result.suggestion else None,
+        "original_url": search_url(params.with_query(result.original_query).as_typed()) if result.original_query else None,
+        "undated_url": search_url(params.with_undated()) if result.undated else None,
         "facets": [_facet_group(result, facet) for facet in FACETS if result.facets.get(facet)],
         "chips": _chips(params),
         "clear_url": search_url(params.cleared()),
         "sorts": _sort_links(params),
         "pages": _page_links(shown_page, result.pages),
         "first_number": (result.page - 1) * params.per_page + 1,
+        "hits": [(hit, release_url(hit.id, shown_page)) for hit in result.results],
     }
 
 
@@ -103,25 +107,34 @@ def _hidden(params: SearchParams, drop: set[str]) -> list[tuple[str, str]]:
 def _facet_group(result: ResultPage, facet: str) -> FacetGroup:
     """One facet's values with their toggle links, split at the "show more" fold."""
     values = result.facets[facet]
-    if facet == "year":  # years read best in time order, most recent first
-        values = sorted(values, key=lambda v: v.value, reverse=True)
-    options = [FacetOption(v.value, v.count, v.selected, search_url(result.params.toggled(facet, v.value))) for v in values]
+    if facet == "year":  # years read best in time order, most recent first, "no date" last
+        values = sorted(values, key=lambda v: (v.value != NO_DATE, v.value), reverse=True)
+    options = [
+        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, search_url(result.params.toggled(facet, v.value)))
+        for v in values
+    ]
     # Selected values stay in view even when they rank low.
     shown = [o for n, o in enumerate(options) if n < FACET_VALUES_SHOWN or o.selected]
     more = [o for n, o in enumerate(options) if n >= FACET_VALUES_SHOWN and not o.selected]
     return FacetGroup(facet, FACETS[facet], shown, more)
 
 
+def facet_label(facet: str, value: str) -> str:
+    """How a facet value reads on the page."""
+    return "no date" if facet == "year" and value == NO_DATE else value
+
+
 def _chips(params: SearchParams) -> list[Link]:
     """One link per applied filter, each to the same search without that filter."""
     chips = [
-        Link(f"{FACETS[facet]}: {value}", search_url(params.toggled(facet, value)))
+        Link(f"{FACETS[facet]}: {facet_label(facet, value)}", search_url(params.toggled(facet, value)))
         for facet in FACETS
         for value in params.selected(facet)
     ]
     bounds = [f"{word} {day}" for word, day in (("from", params.date_from), ("to", params.date_to)) if day]
     if bounds:
-        chips.append(Link("Date: " + " ".join(bounds), search_url(params.without_dates())))
+        undated = ", and releases with no date" if params.undated else ""
+        chips.append(Link("Date: " + " ".join(bounds) + undated, search_url(params.without_dates())))
     return chips
 
 
@@ -153,14 +166,24 @@ def _page_links(params: SearchParams, pages: int) -> list[Link | None]:
     return links
 
 
-@bp.route("/release/<path:release_id>")
+@bp.route("/release/<release_id:release_id>")
 def release_page(release_id: str):
-    """One release: its facts, where they came from, its full text and similar releases."""
-    params, _ = parse_params(MultiDict([("q", request.args.get("q", ""))]))
-    detail = get_release(release_index(), release_id, params.q)
+    """One release: its facts, where they came from, its full text and similar releases.
+
+    It carries the search it was opened from (words, filters, sort, page) in its own
+    address, so the way back and the similar releases keep it.
+    """
+    params, _ = parse_params(request.args)
+    detail = get_release(engine(), release_id, params.q)
     if detail is None:
         abort(404, f"There is no release with the id “{release_id}”. It may have been removed from the corpus.")
     return render_template("release.html", **release_context(detail, params))
+
+
+def release_url(release_id: str, params: SearchParams) -> str:
+    """A release page's URL carrying the search it was reached from."""
+    args = params.query_args()
+    return url_for("views.release_page", release_id=release_id) + ("?" + urlencode(args) if args else "")
 
 
 def release_context(detail: ReleaseDetail, params: SearchParams) -> dict:
@@ -171,8 +194,9 @@ def release_context(detail: ReleaseDetail, params: SearchParams) -> dict:
         "detail": detail,
         "hit": hit,
         "params": params,
-        "back_url": search_url(params) if params.q else None,
-        "source_url": hit.url if _is_web_address(hit.url) else None,
+        "back_url": search_url(params) if params.query_args() else None,
+        "similar": [(other, release_url(other.id, params)) for other in detail.similar],
+        "source_url": hit.url if is_web_address(hit.url) else None,
         "provenance": provenance,
         "officials": _mention_links(detail, "official", hit.officials),
         "countries": _mention_links(detail, "country", hit.countries),
@@ -182,18 +206,13 @@ def release_context(detail: ReleaseDetail, params: SearchParams) -> dict:
 def _mention_links(detail: ReleaseDetail, facet: str, values: list[str]) -> list[MentionLink]:
     """Each value of a facet with its search, its mention count and where it is first marked."""
     counts = {m.value: len(m.spans) for m in detail.mentions if m.facet == facet}
-    links = []
-    for value in values:
-        anchor = mention_anchor(facet, value)
-        # The text carries the anchor only if that mention was drawn (overlaps are skipped).
-        has_anchor = f'id="{anchor}"' in detail.body_html
-        links.append(
-            MentionLink(facet, value, counts.get(value, 0), search_url(SearchParams(**{facet: (value,)})), anchor if has_anchor else None)
-        )
-    return links
+    return [
+        MentionLink(facet, value, counts.get(value, 0), search_url(SearchParams(**{facet: (value,)})), detail.anchors.get((facet, value)))
+        for value in values
+    ]
 
 
-def _is_web_address(url: str | None) -> bool:
+def is_web_address(url: str | None) -> bool:
     """Only http(s) links are shown: a sidecar's `javascript:` URL must never become a link."""
     return bool(url) and urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
 
@@ -206,8 +225,10 @@ def about_page():
 
 @bp.route("/opensearch.xml")
 def opensearch():
-    """Lets browsers add the site as a search engine."""
-    return Response(render_template("opensearch.xml"), mimetype="application/opensearchdescription+xml")
+    """Lets browsers add the site as a search engine. Its addresses start with the
+    configured base URL, or are relative: never built from the request's Host header."""
+    base = current_app.config["RELEASE_SEARCH_BASE_URL"].rstrip("/")
+    return Response(render_template("opensearch.xml", base=base), mimetype="application/opensearchdescription+xml")
 
 
 @bp.app_template_filter("release_date")
@@ -224,9 +245,15 @@ def release_date(hit) -> str:
 
 
 @bp.app_template_filter("plural")
-def plural(n: int, word: str) -> str:
-    """'1 release', '2 releases', '1,024 releases'."""
-    return f"{n:,} {word if n == 1 else word + 's'}"
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 release', '2 releases', '1,024 releases' (or the plural given)."""
+    return f"{n:,} {word if n == 1 else words or word + 's'}"
+
+
+@bp.app_template_filter("capitalize_first")
+def capitalize_first(text: str) -> str:
+    """The sentence with its first letter in capitals, the rest as it is."""
+    return text[:1].upper() + text[1:]
 
 
 @bp.app_template_filter("code_spans")

@@ -23,7 +23,8 @@ from reliability.hostile import (
     write_fifo,
     write_hostile_corpus,
 )
-from webapp.search import ReleaseIndex, get_release
+from webapp.engine import Engine
+from webapp.search import get_release
 
 SIDECAR = "; indexed without the sidecar"
 FAILED = {
@@ -67,7 +68,7 @@ def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     corpus = write_hostile_corpus(root / "corpus", good=30)
     summary = update_index(corpus.corpus_dir, root / "index")
-    index = ReleaseIndex(root / "index")
+    index = Engine(root / "index")
     yield corpus, summary, root / "index", index
     index.close()
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.webapp.conftest import NEWEST_FIRST, R2009, R2012, R2019_DEC
 
-HIT_FIELDS = ["id", "path", "title", "date", "date_precision", "issuer", "officials", "countries", "url"]
+HIT_FIELDS = ["id", "path", "title", "date", "date_precision", "issuer", "officials", "countries", "kind", "language", "url"]
 
 
 def test_search_answers_with_the_whole_result_page(client):
@@ -18,10 +18,14 @@ def test_search_answers_with_the_whole_result_page(client):
         "pages": 1,
         "per_page": 10,
         "query": "title:fact",
+        "match": "all",
+        "understood": [],
         "notices": [],
         "suggestion": None,
+        "corrected_from": None,
+        "undated_left_out": 0,
     }
-    assert list(hit) == [*HIT_FIELDS, "snippet", "score"]
+    assert list(hit) == [*HIT_FIELDS, "snippet", "score", "missing"]
     assert {k: hit[k] for k in HIT_FIELDS} == {k: release[k] for k in HIT_FIELDS}
     assert (hit["id"], hit["path"], hit["title"], hit["date"], hit["date_precision"]) == (
         R2012,
@@ -69,8 +73,12 @@ def test_query_reading_and_notices(client):
     assert answer["notices"] == ["Your query was searched as plain words because its parentheses do not balance."]
 
 
-def test_suggestion(client):
-    assert client.get("/api/search?q=bordr").get_json()["suggestion"] == "border"
+def test_a_query_that_finds_nothing_is_corrected(client):
+    answer = client.get("/api/search?q=bordr").get_json()
+    assert (answer["corrected_from"], answer["query"], answer["suggestion"]) == ("bordr", "border", None)
+    assert answer["total"] == 5
+    verbatim = client.get("/api/search?q=bordr&verbatim=1").get_json()
+    assert (verbatim["total"], verbatim["corrected_from"], verbatim["suggestion"]) == (0, None, "border")
 
 
 def test_release_answers_with_its_text_provenance_mentions_and_similar(client):

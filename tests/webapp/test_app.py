@@ -28,6 +28,10 @@ def test_settings_default_to_the_projects_index_folder(clean_environ):
     assert {s.name: app.config[s.name] for s in SETTINGS} == {
         "RELEASE_SEARCH_INDEX_DIR": REPO / "index",
         "RELEASE_SEARCH_PROXIES": 0,
+        "RELEASE_SEARCH_BASE_URL": "",
+        "RELEASE_SEARCH_REQUEST_SECONDS": 1.0,
+        "RELEASE_SEARCH_CACHE_MB": 96,
+        "RELEASE_SEARCH_WARM": True,
     }
     assert not app.debug
 
@@ -60,28 +64,30 @@ def opensearch_urls(response) -> dict[str, str]:
 
 
 def test_opensearch_description(client):
-    response = client.get("/opensearch.xml")
+    response = client.get("/opensearch.xml", headers={"Host": "evil.example"})
     assert response.content_type == "application/opensearchdescription+xml; charset=utf-8"
     root = ET.fromstring(response.data)
     assert root.tag == f"{OPENSEARCH}OpenSearchDescription"
     assert root.find(f"{OPENSEARCH}ShortName").text == "Press releases"  # at most 16 characters
+    # Regression: the Host header was reflected into the document. Without a configured
+    # base the addresses are relative to the document.
     assert opensearch_urls(response) == {
-        "text/html": "http://localhost/search?q={searchTerms}",
-        "application/json": "http://localhost/api/search?q={searchTerms}",
-        "application/opensearchdescription+xml": "http://localhost/opensearch.xml",
+        "text/html": "/search?q={searchTerms}",
+        "application/json": "/api/search?q={searchTerms}",
+        "application/opensearchdescription+xml": "/opensearch.xml",
     }
 
 
-def test_forwarded_headers_are_trusted_only_when_configured(corpus_index):
-    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "search.example.gov"}
-    behind = create_app({"RELEASE_SEARCH_INDEX_DIR": corpus_index, "RELEASE_SEARCH_PROXIES": 1}).test_client()
-    direct = create_app({"RELEASE_SEARCH_INDEX_DIR": corpus_index}).test_client()
-    assert opensearch_urls(behind.get("/opensearch.xml", headers=forwarded))["text/html"] == (
-        "https://search.example.gov/search?q={searchTerms}"
-    )
-    assert opensearch_urls(direct.get("/opensearch.xml", headers=forwarded))["text/html"] == (
-        "http://localhost/search?q={searchTerms}"
-    )
+def test_opensearch_uses_the_configured_base_never_forwarded_headers(corpus_index):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example", "Host": "evil.example"}
+    config = {"RELEASE_SEARCH_INDEX_DIR": corpus_index, "RELEASE_SEARCH_PROXIES": 1,
+              "RELEASE_SEARCH_BASE_URL": "https://search.example.gov/"}
+    client = create_app(config).test_client()
+    assert opensearch_urls(client.get("/opensearch.xml", headers=forwarded)) == {
+        "text/html": "https://search.example.gov/search?q={searchTerms}",
+        "application/json": "https://search.example.gov/api/search?q={searchTerms}",
+        "application/opensearchdescription+xml": "https://search.example.gov/opensearch.xml",
+    }
 
 
 def test_help_page_documents_every_field_and_api_parameter(get):

@@ -162,7 +162,7 @@ def test_search_form_carries_filters_and_sort_to_new_words(get):
     [
         ("/search?q=border&from=2019-01-01&to=2011-01-01", "'from' (2019-01-01) is after 'to' (2011-01-01)"),
         ("/search?q=border&from=12/07/2011", "'from' must be a date written YYYY-MM-DD, not '12/07/2011'"),
-        ("/search?q=border&year=11", "year must be four digits, like 2011, not '11'"),
+        ("/search?q=border&year=11", "year must be four digits, like 2011 (or 'none' for no known date), not '11'"),
     ],
 )
 def test_unreadable_filters_get_the_form_back_with_the_reason(get, url, message):

@@ -3,13 +3,14 @@
 from markupsafe import Markup
 
 from indexer.schema import name_analyzer, text_analyzer
-from webapp.highlight import Span, TermMatcher, mark, snippet
+from webapp.highlight import Highlight, Span, TermMatcher, mark, snippet
 
-matcher = TermMatcher(text_analyzer(), name_analyzer())
+matcher = TermMatcher({"text": text_analyzer(), "names": name_analyzer()})
 
 
-def spans_for(text, stems=(), names=()):
-    return matcher.spans(text, frozenset(stems), frozenset(names))
+def spans_for(text, stems=(), names=(), phrases=()):
+    highlight = Highlight({"text": frozenset(stems), "names": frozenset(names)}, {"text": frozenset(phrases)})
+    return matcher.spans(text, highlight)
 
 
 def test_stemmed_forms_match_like_the_index():
@@ -24,6 +25,25 @@ def test_running_matches_run_with_porter2():
 def test_accented_names_match_folded_terms():
     text = "President Felipe Calderón met officials from Panamá."
     assert [text[s.start : s.end] for s in spans_for(text, names={"calderon", "panama"})] == ["Calderón", "Panamá"]
+
+
+def test_phrase_words_are_marked_only_where_they_stand_together():
+    text = "Border patrols; the security of the border. Border security matters."
+    marked = [text[s.start : s.end] for s in spans_for(text, phrases={("border", "secur")})]
+    assert marked == ["Border", "security"]
+    assert [(s.start, s.end) for s in spans_for(text, phrases={("border", "secur")})] == [(44, 50), (51, 59)]
+
+
+def test_a_phrase_skips_stop_words_as_the_index_does():
+    text = "a letter of intent was signed"
+    assert [text[s.start : s.end] for s in spans_for(text, phrases={("letter", "intent")})] == ["letter", "intent"]
+
+
+def test_limit_bounds_the_scan():
+    text = "x " * 1000 + "border"
+    highlight = Highlight({"text": frozenset({"border"})})
+    assert matcher.spans(text, highlight, limit=100) == []
+    assert len(matcher.spans(text, highlight)) == 1
 
 
 def test_mark_escapes_everything_outside_a_match():
@@ -58,7 +78,14 @@ def test_snippet_picks_fragments_covering_distinct_words_in_text_order():
 
 
 def test_snippet_fragments_never_repeat_text():
-    text = ("security " + "x " * 60) * 6
+    """Each fragment is a distinct stretch of the text: the fragments of a text where the
+    word recurs every 400 characters are disjoint and in text order."""
+    text = ("security " + "x " * 200) * 6
     html = str(snippet(text, spans_for(text, stems={"secur"})))
-    plain = html.replace("<mark>", "").replace("</mark>", "").replace(" …", "").replace("… ", "")
-    assert len(plain) <= len(text)
+    fragments = [f.replace("<mark>", "").replace("</mark>", "").strip(" …") for f in html.split(" … ")]
+    positions = []
+    for fragment in fragments:
+        at = text.find(fragment, positions[-1] + 1 if positions else 0)
+        assert at != -1, fragment  # each fragment is text of the release, after the previous one
+        positions.append(at + len(fragment) - 1)
+    assert len(fragments) == 3

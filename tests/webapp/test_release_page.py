@@ -77,7 +77,19 @@ def test_mentions_are_marked_in_the_text(get, release):
 def test_query_words_are_marked_and_lead_back_to_the_results(get):
     page = get(f"/release/{R2009}?q=calderon")
     assert [m.get_text() for m in page.soup.select(".release-text .body mark")] == ["Calderón"]
-    assert page.link("← Results for “calderon”") == "/search?q=calderon"
+    assert page.link("← Back to the results for “calderon”") == "/search?q=calderon"
+
+
+def test_the_way_back_keeps_the_whole_search(get):
+    """Regression: the link back kept only the words, not the filters, sort and page."""
+    state = "q=security&country=Mexico&year=2009&sort=oldest&page=1&per_page=2"
+    results = get(f"/search?{state}")
+    (first_link,) = [a["href"] for a in results.soup.select(".result-title a")][:1]
+    assert first_link == f"/release/{R2009}?q=security&country=Mexico&year=2009&sort=oldest&per_page=2"
+    page = get(first_link)
+    assert page.link("← Back to the results for “security”") == "/search?q=security&country=Mexico&year=2009&sort=oldest&per_page=2"
+    similar = [a["href"] for a in page.soup.select(".similar li a")]
+    assert similar and all(href.endswith("?q=security&country=Mexico&year=2009&sort=oldest&per_page=2") for href in similar)
 
 
 def test_body_only_query_words_are_marked(get, release):
@@ -89,7 +101,7 @@ def test_body_only_query_words_are_marked(get, release):
 def test_similar_releases_link_to_their_pages(get, release):
     similar = release(R2009)["similar"]
     assert similar and R2009 not in [s["id"] for s in similar]
-    links = get(f"/release/{R2009}").soup.select(".similar li a")
+    links = get(f"/release/{R2009}").soup.select(".similar li a")  # no search: plain addresses
     assert [(a["href"], a.get_text()) for a in links] == [(f"/release/{s['id']}", s["title"]) for s in similar]
 
 

@@ -11,7 +11,7 @@ def test_query_is_kept_in_the_box_and_each_result_shows_its_facts(get):
     assert page.summary == "1 release matches title:fact"
     assert page.result_ids == [R2012]
     assert page.texts(".result-title") == ["FACT SHEET: The Central American Citizen Security Partnership"]
-    assert page.soup.select_one(".result-title a")["href"] == f"/release/{R2012}?q=title:fact"
+    assert page.soup.select_one(".result-title a")["href"] == f"/release/{R2012}?q=title%3Afact"
     assert page.text(".result-meta") == "6 March 2012 The White House, Office of the Vice President"
     assert page.soup.select_one(".result-meta time")["datetime"] == "2012-03-06"
     assert "Panama" in page.text(".result-facets").split("Countries")[1]
@@ -111,11 +111,17 @@ def test_filtered_to_nothing_shows_a_way_back(get):
     assert page.link("search without the filters") == "/search?q=calderon"
 
 
-def test_did_you_mean_links_to_the_corrected_query(get):
+def test_a_query_that_finds_nothing_is_corrected_with_a_way_back(get):
     page = get("/search?q=bordr&country=Panama&sort=newest")
-    assert page.result_ids == []
-    assert page.soup.select_one(".suggestion").get_text() == "Did you mean border?"
-    assert page.link("border") == "/search?q=border&country=Panama&sort=newest"
+    assert page.result_ids == get("/search?q=border&country=Panama&sort=newest").result_ids != []
+    assert page.notices == ["No release matched “bordr”; showing results for “border” instead."]
+    assert page.soup.select_one(".suggestion").get_text() == "Search instead for bordr."
+    original = page.link("bordr")
+    assert original == "/search?q=bordr&country=Panama&sort=newest&verbatim=1"
+    as_typed = get(original)
+    assert as_typed.result_ids == []
+    assert as_typed.soup.select_one(".suggestion").get_text() == "Did you mean border?"
+    assert as_typed.link("border") == "/search?q=border&country=Panama&sort=newest"
 
 
 def test_release_without_a_date_says_date_unknown(write_release, own_client, get):

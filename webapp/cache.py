@@ -1,0 +1,80 @@
+"""The one cache policy of the web app: least recently used, bounded in bytes.
+
+Every index generation owns one SizedCache (webapp.engine.Generation.cache) holding what
+is derived from that generation on demand: term postings, phrase and expansion sets,
+result pages. It dies with its generation, so nothing in it can be stale. Structures
+every search needs (facet sets, dates, field lengths) are built once when the
+generation is warmed and are not in it.
+"""
+
+import sys
+import threading
+
+import numpy as np
+from cachetools import LRUCache
+from pyroaring import BitMap, FrozenBitMap
+
+from webapp import budget
+
+
+def approximate_bytes(value) -> int:
+    """What a cached value holds in memory, near enough to bound the cache by."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes + 112
+    if isinstance(value, (BitMap, FrozenBitMap)):
+        stats = value.get_statistics()
+        return 64 + sum(stats[f"n_bytes_{kind}_containers"] for kind in ("array", "bitset", "run"))
+    nbytes = getattr(value, "nbytes", None)
+    if isinstance(nbytes, int):
+        return nbytes
+    if isinstance(value, (tuple, list)):
+        return sys.getsizeof(value) + sum(approximate_bytes(v) for v in value)
+    return sys.getsizeof(value)
+
+
+class SizedCache:
+    """A thread-safe LRU mapping whose values' sizes add up to at most `max_bytes`.
+
+    Values are computed outside the lock: two threads asking for the same missing key
+    may both compute it, which is harmless (the values are equal) and never blocks a
+    fast request behind a slow one.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items = LRUCache(maxsize=max_bytes, getsizeof=approximate_bytes)
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key, compute):
+        """The value cached under `key`, computed with `compute()` and kept if missing."""
+        with budget.shielded(), self._lock:
+            try:
+                value = self._items[key]
+            except KeyError:
+                self.misses += 1
+            else:
+                self.hits += 1
+                return value
+        value = compute()
+        if self.max_bytes:
+            with budget.shielded(), self._lock:
+                try:
+                    self._items[key] = value
+                except ValueError:
+                    pass  # larger than the whole cache: used once, not kept
+        return value
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
+    @property
+    def bytes(self) -> int:
+        """Bytes held now."""
+        with self._lock:
+            return int(self._items.currsize)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)

@@ -1,0 +1,547 @@
+"""One index generation behind a narrow interface: document sets, term weights and
+BM25F scores, facet sets, dates and stored fields.
+
+This is the only module of the web app that knows how Whoosh stores an index. Everything
+above it (webapp.ranking, webapp.search) asks for compressed bitmaps of document numbers
+(pyroaring, the structure Lucene and Meilisearch use) and numpy arrays, and never walks a
+Whoosh matcher. Whoosh's own search stays available (`whoosh_top`, `whoosh_matches`) as
+the reference the equivalence tests compare the fast paths against.
+
+An `Engine` (one per worker process) holds the live `Generation` and swaps in a new one,
+warmed, when the indexing command changes the index.
+"""
+
+import json
+import re
+import threading
+import time
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+from pyroaring import FrozenBitMap
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.util.numeric import byte_to_length
+
+from indexer import store
+from indexer.schema import FACET_FIELDS, TERM_SEQUENCES, term_sequence
+from webapp import budget
+from webapp.cache import SizedCache
+
+CACHE_BYTES = 96 * 2**20  # per generation: postings, phrases, expansions, pages (see webapp.cache)
+WARM_TERMS = 64  # most frequent title/body terms read when a generation is warmed
+KEY_TERMS_BYTES = 20_000  # of a release's term sequence, read to find its similar releases
+WATCH_SECONDS = 1.0  # how often a worker's watcher looks for a new index generation
+EMPTY = FrozenBitMap()
+# byte code of a field length (Whoosh stores one byte per document and field) -> length
+_LENGTH_OF_CODE = np.array([0.0] + [float(byte_to_length(code)) for code in range(1, 256)])
+
+
+class IndexMissing(Exception):
+    """There is no index to search yet."""
+
+
+def bitmap(ids: np.ndarray) -> FrozenBitMap:
+    """A frozen bitmap of sorted document numbers."""
+    return FrozenBitMap(array("I", np.ascontiguousarray(ids, dtype=np.uint32).tobytes()))
+
+
+def doc_array(docs: FrozenBitMap) -> np.ndarray:
+    """A bitmap's document numbers as a sorted uint32 array."""
+    return np.frombuffer(docs.to_array(), dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One term's live documents and its weight in each (term frequency times field boost)."""
+
+    docs: FrozenBitMap
+    weights: np.ndarray  # aligned with doc_array(docs); the smallest dtype that holds them exactly
+
+    @property
+    def nbytes(self) -> int:
+        stats = self.docs.get_statistics()
+        return self.weights.nbytes + 176 + sum(stats[f"n_bytes_{k}_containers"] for k in ("array", "bitset", "run"))
+
+
+NO_POSTINGS = Postings(EMPTY, np.zeros(0, dtype=np.uint8))
+
+
+class Facet:
+    """One facet's values: value -> documents, and document -> values for small sets."""
+
+    def __init__(self, values: dict[str, FrozenBitMap], doc_count: int):
+        self.values = values
+        self.names = list(values)
+        pairs = [(doc_array(docs), n) for n, docs in enumerate(values.values())]
+        docs = np.concatenate([d for d, _ in pairs]) if pairs else np.zeros(0, dtype=np.uint32)
+        value_ids = np.concatenate([np.full(len(d), n, dtype=np.uint32) for d, n in pairs]) if pairs else docs
+        order = np.argsort(docs, kind="stable")
+        self._value_ids = value_ids[order]
+        self._offsets = np.searchsorted(docs[order], np.arange(doc_count + 1, dtype=np.uint32))
+
+    def counts(self, docs: FrozenBitMap) -> dict[str, int]:
+        """How many of `docs` carry each value (values with none left out)."""
+        if not docs or not self.names:
+            return {}
+        if len(docs) > 64 * len(self.names):
+            # Many documents, few values: one bitmap intersection count per value.
+            found = ((name, members.intersection_cardinality(docs)) for name, members in self.values.items())
+            return {name: n for name, n in found if n}
+        arr = doc_array(docs)
+        starts, ends = self._offsets[arr], self._offsets[arr + 1]
+        lengths = (ends - starts).astype(np.int64)
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        # The value ids of every document of `docs`, gathered without a Python loop.
+        shifts = np.repeat(starts.astype(np.int64) - (np.cumsum(lengths) - lengths), lengths)
+        gathered = self._value_ids[np.arange(total, dtype=np.int64) + shifts]
+        counts = np.bincount(gathered, minlength=len(self.names))
+        return {self.names[n]: int(counts[n]) for n in np.flatnonzero(counts)}
+
+
+class Generation:
+    """A searcher on one index generation and everything derived from it.
+
+    Whoosh's readers seek and read shared file objects, so every use of them is under
+    one lock; the work on bitmaps and arrays happens outside it.
+    """
+
+    def __init__(self, path: Path, cache_bytes: int = CACHE_BYTES):
+        self.path = Path(path)
+        self._whoosh = threading.RLock()
+        self.ix = store.MappedStorage(str(self.path)).open_index()
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.schema = self.ix.schema
+        self.doc_count = self.reader.doc_count_all()  # document numbers run 0..doc_count-1
+        self.key = f"{self.path.name}/{self.reader.generation()}"
+        self.opened = time.time()
+        self.cache = SizedCache(cache_bytes)
+        self._leaves = self.reader.leaf_readers()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._memo: dict[str, object] = {}
+        weighting = self.searcher.weighting
+        self._k1, self._b = getattr(weighting, "K1", 1.2), getattr(weighting, "B", 0.75)
+
+    def is_current(self, path: Path) -> bool:
+        """Whether this is still the generation the index folder names."""
+        with self._whoosh:
+            return path == self.path and self.searcher.up_to_date()
+
+    def close(self) -> None:
+        with self._whoosh:
+            self.searcher.close()
+
+    def warm(self, terms: int = WARM_TERMS) -> None:
+        """Build what the first searches need, so that no person's request pays for it."""
+        self.live, self.facets, self.dates, self.date_order  # noqa: B018 - cached properties
+        for fieldname in self.schema.scorable_names():
+            self.lengths(fieldname)
+        for fieldname in ("title", "body"):
+            for text in self.frequent_terms(fieldname, terms):
+                self.postings(fieldname, text)
+
+    def memo(self, name: str, build):
+        """What another module derives once per generation (a query parser, a speller)."""
+        value = self._memo.get(name)
+        if value is None:
+            value = self._memo.setdefault(name, build())
+        return value
+
+    # --- documents ---------------------------------------------------------------------
+
+    @cached_property
+    def live(self) -> FrozenBitMap:
+        """Every live document."""
+        with self._whoosh:
+            return bitmap(np.fromiter(self.reader.all_doc_ids(), dtype=np.uint32))
+
+    @cached_property
+    def _live_mask(self) -> np.ndarray | None:
+        """Per document number, whether it is live; None when nothing is deleted."""
+        if len(self.live) == self.doc_count:
+            return None
+        mask = np.zeros(self.doc_count, dtype=bool)
+        mask[doc_array(self.live)] = True
+        return mask
+
+    def stored(self, doc: int) -> dict:
+        """A document's stored fields."""
+        with self._whoosh:
+            return self.searcher.stored_fields(doc)
+
+    def doc_number(self, release_id: str) -> int | None:
+        """The live document number of a release id, or None."""
+        with self._whoosh:
+            return self.searcher.document_number(id=release_id)
+
+    # --- terms ---------------------------------------------------------------------------
+
+    def postings(self, fieldname: str, text: str) -> Postings:
+        """A term's live documents and weights; cached."""
+        return self.cache.get(("postings", fieldname, text), lambda: self._read_postings(fieldname, text))
+
+    def docs(self, fieldname: str, text: str) -> FrozenBitMap:
+        """The live documents containing a term."""
+        return self.postings(fieldname, text).docs
+
+    def _read_postings(self, fieldname: str, text: str) -> Postings:
+        if fieldname not in self.schema:
+            return NO_POSTINGS
+        ids, weights = [], []
+        with self._whoosh:
+            btext = self.schema[fieldname].to_bytes(text)
+            fmt = self.schema[fieldname].format
+            for reader, offset in self._leaves:
+                if (fieldname, btext) not in reader:
+                    continue
+                # Private API: the segment's raw posting list, read a block at a time.
+                # Reader.postings() would yield one posting per Python call, filtered
+                # through a set of deleted documents; a block is a pickled tuple of
+                # delta-coded ids and weights, decoded here with numpy.
+                matcher = reader._terms.matcher(fieldname, btext, fmt)  # noqa: SLF001
+                while True:
+                    budget.check()
+                    matcher._read_data()  # noqa: SLF001
+                    deltas, block_weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
+                    ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
+                    if block_weights is None:
+                        weights.append(np.ones(len(deltas)))
+                    elif isinstance(block_weights, float):
+                        weights.append(np.full(len(deltas), block_weights))
+                    else:
+                        weights.append(np.asarray(block_weights, dtype=np.float64))
+                    if matcher._lastblock:  # noqa: SLF001
+                        break
+                    matcher._goto(matcher._nextoffset)  # noqa: SLF001
+        if not ids:
+            return NO_POSTINGS
+        all_ids, all_weights = np.concatenate(ids), np.concatenate(weights)
+        if self._live_mask is not None:
+            keep = self._live_mask[all_ids]
+            all_ids, all_weights = all_ids[keep], all_weights[keep]
+        return Postings(bitmap(all_ids), _compact(all_weights))
+
+    def term_scores(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
+        """Each of `docs`' BM25F score for a term (0.0 where absent), as Whoosh's scorer
+        gives it: the same formula on the same numbers, in the same order of operations."""
+        scores = np.zeros(len(docs))
+        postings = self.postings(fieldname, text)
+        if not postings.docs or not len(docs):
+            return scores
+        ids = doc_array(postings.docs)
+        at = np.searchsorted(ids, docs)
+        found = at < len(ids)
+        found[found] = ids[at[found]] == docs[found]
+        tf = postings.weights[at[found]].astype(np.float64)
+        if not self.schema[fieldname].scorable:
+            scores[found] = tf  # Whoosh's WeightScorer: the weight is the score
+            return scores
+        with self._whoosh:
+            idf = self.searcher.idf(fieldname, text)
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+        fl = self.lengths(fieldname)[docs[found]]
+        k1, b = self._k1, self._b
+        scores[found] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        return scores
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in a field, as Whoosh's scorer reads it (one byte each)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = self._lengths[fieldname] = self._read_lengths(fieldname)
+        return found
+
+    def _read_lengths(self, fieldname: str) -> np.ndarray:
+        codes = np.zeros(self.doc_count, dtype=np.uint8)
+        with self._whoosh:
+            for reader, offset in self._leaves:
+                # Private API: the segment's length column, read whole. Whoosh reads it
+                # one document at a time through a struct unpack.
+                column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)  # noqa: SLF001
+                if column is None:
+                    continue
+                raw = column._dbfile.get(column._basepos, column._count)  # noqa: SLF001
+                codes[offset : offset + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        return _LENGTH_OF_CODE[codes]
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """How many documents hold a term (deleted ones included until a merge): cheap."""
+        with self._whoosh:
+            return self.reader.doc_frequency(fieldname, text) if (fieldname, text) in self.reader else 0
+
+    def frequent_terms(self, fieldname: str, number: int) -> list[str]:
+        """The `number` terms of a field held by most documents (reads the whole lexicon)."""
+        if fieldname not in self.schema or not number:
+            return []
+        with self._whoosh:
+            found = self.reader.most_frequent_terms(fieldname, number)
+            return [text.decode("utf-8") for _, text in found]
+
+    def expand(self, fieldname: str, prefix: str, pattern: re.Pattern | None, limit: int, scan: int) -> tuple[list[str], bool]:
+        """Terms of a field starting with `prefix` (and matching `pattern`), at most `limit`
+        of them, the most frequent first of the first `scan` looked at; and whether more
+        terms were left out. Bounded whatever the lexicon holds."""
+        if fieldname not in self.schema:
+            return [], False
+        with self._whoosh:
+            looked = list(islice(self.reader.expand_prefix(fieldname, prefix), scan + 1))
+        cut = len(looked) > scan
+        terms = [t.decode("utf-8") for t in looked[:scan]]
+        if pattern is not None:
+            terms = [t for t in terms if pattern.fullmatch(t)]
+        if len(terms) > limit:
+            terms = sorted(terms, key=lambda t: -self.doc_frequency(fieldname, t))[:limit]
+            cut = True
+        return terms, cut
+
+    def vocabulary(self) -> dict[str, int]:
+        """Words the releases use, with how many releases use each, for spelling: the
+        indexer's vocabulary file where the index has one, else the title and body
+        lexicons (stemmed words)."""
+        try:
+            words = json.loads((self.path / store.VOCABULARY).read_text())
+        except (OSError, ValueError):
+            words = None
+        if isinstance(words, dict):
+            return {w: n for w, n in words.items() if isinstance(w, str) and isinstance(n, int)}
+        found: dict[str, int] = {}
+        with self._whoosh:
+            for fieldname in ("title", "body"):
+                if fieldname in self.schema:
+                    for text, info in self.reader.iter_field(fieldname):
+                        word = text.decode("utf-8")
+                        if word.isalpha():
+                            found[word] = max(found.get(word, 0), info.doc_frequency())
+        return found
+
+    def key_terms(self, doc: int, number: int) -> tuple[str | None, list[str]]:
+        """The field and the `number` most telling terms of a release (frequent in it,
+        rare in the index), from the start of its stored term sequence: constant work
+        whatever the release's length."""
+        for fieldname in TERM_SEQUENCES:
+            column = self.term_sequences.get(fieldname)
+            if column is None:
+                continue
+            with self._whoosh:
+                raw = column[doc][:KEY_TERMS_BYTES]
+            terms = raw.decode("utf-8", "ignore").split()
+            if len(raw) == KEY_TERMS_BYTES and terms:
+                terms.pop()  # cut off mid-term
+            if not terms:
+                continue
+            frequent = Counter(t for t in terms if len(t) > 2 and not t.isdigit()).most_common(4 * number)
+            with self._whoosh:
+                weighted = [(count * self.searcher.idf(fieldname, term), term) for term, count in frequent]
+            return fieldname, [term for _, term in sorted(weighted, reverse=True)[:number]]
+        return None, []
+
+    # --- phrases -------------------------------------------------------------------------
+
+    @cached_property
+    def term_sequences(self) -> dict:
+        """field -> reader of its TERM_SEQUENCES column (an index older than those has none)."""
+        with self._whoosh:
+            return {
+                f: self.reader.column_reader(c)
+                for f, c in TERM_SEQUENCES.items()
+                if c in self.schema and self.reader.has_column(c)
+            }
+
+    def phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> FrozenBitMap:
+        """Live documents with `words` in a row in a field; cached.
+
+        The documents with every word are searched for the words in a row in their term
+        sequence: a substring test in C, where Whoosh's phrase matcher decodes and
+        compares positions in Python.
+        """
+        return self.cache.get(("phrase", fieldname, words), lambda: self._phrase_docs(fieldname, words))
+
+    def _phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> FrozenBitMap:
+        candidates = self.all_of(fieldname, words)
+        sequence = self.term_sequences.get(fieldname)
+        if not candidates:
+            return candidates
+        if sequence is None:  # an index older than the columns: Whoosh's positions
+            return self.whoosh_matches(wq.Phrase(fieldname, list(words))) & candidates
+        needle = term_sequence(words)
+        found = []
+        with self._whoosh:
+            for n, doc in enumerate(candidates):
+                if n % 256 == 0:
+                    budget.check()
+                if needle in sequence[doc]:
+                    found.append(doc)
+        return FrozenBitMap(found)
+
+    def all_of(self, fieldname: str, words) -> FrozenBitMap:
+        """Live documents with every one of `words` in a field."""
+        sets = sorted((self.docs(fieldname, w) for w in words), key=len)
+        return sets[0].intersection(*sets[1:]) if sets else EMPTY
+
+    # --- facets and dates ----------------------------------------------------------------
+
+    @cached_property
+    def facets(self) -> dict[str, Facet]:
+        """facet -> its values' document sets, from the facet fields' postings."""
+        out = {}
+        for facet, fieldname in FACET_FIELDS.items():
+            values = {}
+            if fieldname in self.schema:
+                with self._whoosh:
+                    terms = [t.decode("utf-8") for t in self.reader.lexicon(fieldname)]
+                for text in terms:
+                    docs = self._read_postings(fieldname, text).docs
+                    if docs:
+                        values[text] = docs
+            out[facet] = Facet(values, self.doc_count)
+        return out
+
+    @cached_property
+    def dates(self) -> np.ndarray:
+        """document -> its date as YYYYMMDD (0 when unknown)."""
+        out = np.zeros(self.doc_count, dtype=np.int32)
+        with self._whoosh:
+            column = self.reader.column_reader("date")
+            for doc, value in enumerate(column):
+                if value:
+                    out[doc] = int(value[:4]) * 10000 + int(value[5:7]) * 100 + int(value[8:10])
+        return out
+
+    @cached_property
+    def undated(self) -> FrozenBitMap:
+        """Live documents with no known date."""
+        return bitmap(np.flatnonzero(self.dates == 0)) & self.live
+
+    def dated_between(self, start: int, end: int) -> FrozenBitMap:
+        """Live documents dated from `start` to `end` (YYYYMMDD, inclusive)."""
+        return bitmap(np.flatnonzero((self.dates >= start) & (self.dates <= end))) & self.live
+
+    @cached_property
+    def date_order(self) -> dict[str, np.ndarray]:
+        """sort -> each document's position in that order: by date, unknown dates last
+        either way, ties by release id."""
+        with self._whoosh:
+            ids = list(self.reader.column_reader("id"))
+        by_id = np.argsort(np.array(ids, dtype=object), kind="stable")
+        dates = self.dates[by_id]
+        known = by_id[dates != 0]
+        unknown = by_id[dates == 0]
+        oldest = np.concatenate([known[np.argsort(self.dates[known], kind="stable")], unknown])
+        newest = np.concatenate([known[np.argsort(-self.dates[known], kind="stable")], unknown])
+        out = {}
+        for name, order in (("oldest", oldest), ("newest", newest)):
+            position = np.empty(self.doc_count, dtype=np.int32)
+            position[order] = np.arange(self.doc_count, dtype=np.int32)
+            out[name] = position
+        return out
+
+    def by_date(self, docs: FrozenBitMap, sort: str, limit: int) -> list[int]:
+        """The first `limit` of `docs` in date order ("newest" or "oldest")."""
+        arr = doc_array(docs)
+        position = self.date_order[sort][arr]
+        if len(arr) > limit:
+            keep = np.argpartition(position, limit - 1)[:limit]
+            arr, position = arr[keep], position[keep]
+        return [int(d) for d in arr[np.argsort(position, kind="stable")]]
+
+    # --- Whoosh's own answers, the reference ---------------------------------------------
+
+    def whoosh_matches(self, query) -> FrozenBitMap:
+        """The live documents Whoosh's matchers find for `query`."""
+        with self._whoosh:
+            return FrozenBitMap(self.searcher.docs_for_query(query))
+
+    def whoosh_top(self, query, limit: int, allowed: FrozenBitMap | None = None) -> list[tuple[int, float]]:
+        """Whoosh's own top `limit` for `query` (among `allowed`), best first, ties by
+        document number: its collector with matcher replacement off, which in 2.7.4
+        otherwise drops documents from the top k."""
+        top = TopCollector(limit=limit, replace=0)
+        collector = top if allowed is None else FilterCollector(top, allow=set(allowed))
+        with self._whoosh:
+            self.searcher.search_with_collector(query, collector)
+            found = [(doc, score) for score, doc in top.results().top_n]
+        return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
+def _compact(weights: np.ndarray) -> np.ndarray:
+    """Weights in the smallest dtype that holds them exactly (term frequencies are small
+    whole numbers, times a field boost)."""
+    if not len(weights):
+        return weights.astype(np.uint8)
+    for dtype in (np.uint8, np.uint16, np.float32):
+        narrow = weights.astype(dtype)
+        if np.array_equal(narrow.astype(np.float64), weights):
+            return narrow
+    return weights
+
+
+class Engine:
+    """One per worker process: the live index generation, warmed, swapped when the
+    indexing command changes the index.
+
+    A request always checks for a newer generation (a directory listing) and opens it
+    itself if nobody has yet; with `watch` on, a background thread does that first, so
+    a person's request seldom pays for opening and warming.
+    """
+
+    def __init__(self, index_dir: Path, *, cache_bytes: int = CACHE_BYTES, warm_terms: int = WARM_TERMS,
+                 cache_pages: bool = True):
+        self.index_dir = Path(index_dir)
+        self.cache_bytes = cache_bytes
+        self.warm_terms = warm_terms
+        self.cache_pages = cache_pages  # off in the benchmark, which times the work itself
+        self._current: Generation | None = None
+        self._lock = threading.Lock()
+        self._watcher: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def generation(self) -> Generation:
+        """The generation the index folder names now, opened (and warmed) if new."""
+        path = store.live_index_path(self.index_dir)
+        if path is None:
+            raise IndexMissing(f"there is no index in {self.index_dir} yet; run `release-search index` to build it")
+        current = self._current
+        if current is not None and current.is_current(path):
+            return current
+        with self._lock:
+            current = self._current
+            if current is None or not current.is_current(path):
+                with budget.suspended():
+                    fresh = Generation(path, self.cache_bytes)
+                    fresh.warm(self.warm_terms)
+                self._current = fresh
+                # The old generation is not closed: a request may still be reading it.
+                # Its files stay readable while mapped; it goes when the last user does.
+            return self._current
+
+    def start_watching(self, seconds: float = WATCH_SECONDS) -> None:
+        """Open and warm each new generation in the background, before requests need it."""
+        if self._watcher is not None:
+            return
+        self._watcher = threading.Thread(target=self._watch, args=(seconds,), name="index-watcher", daemon=True)
+        self._watcher.start()
+
+    def _watch(self, seconds: float) -> None:
+        while not self._stop.wait(seconds):
+            try:
+                self.generation()
+            except IndexMissing:
+                continue
+            except Exception:  # noqa: BLE001 - the next request will open it and report
+                continue
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._lock:
+            if self._current is not None:
+                self._current.close()
+                self._current = None
