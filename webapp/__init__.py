@@ -1,6 +1,8 @@
 """The web app: `create_app()` builds it from settings; gunicorn serves `webapp:create_app()`."""
 
+import hashlib
 import os
+from pathlib import Path
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -28,6 +30,9 @@ ERROR_PAGES = {
     405: ("Method not allowed", "This address only answers ordinary GET requests."),
     500: ("Something went wrong", "The search service hit an error on our side. Please try again in a moment."),
 }
+# Answers that depend only on the address, the index generation and this code: their
+# ETag is known before any work, so a revalidation costs a directory listing.
+CONDITIONAL = {"views.search_page", "views.release_page", "api.search_json", "api.release_json"}
 TOO_LONG = (
     "This search needed more than its time allowance ({seconds:g} s) and was stopped. "
     "Try fewer words, fewer wildcards, or a filter."
@@ -66,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.before_request(_start_budget)
+    app.before_request(_not_modified)
     app.teardown_request(_end_budget)
     app.after_request(_add_headers)
     app.register_error_handler(ParamError, _param_error)
@@ -104,19 +110,48 @@ def _end_budget(exc):
         limit.__exit__(None, None, None)
 
 
+def _code_version() -> str:
+    """A digest of the web app's code and templates: a deployment changes every ETag."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*")):
+        if path.suffix in (".py", ".html", ".xml", ".css", ".js", ".svg") and path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
+def _not_modified():
+    """Answer a revalidation of an unchanged search or release with 304, before any work."""
+    if request.endpoint not in CONDITIONAL or request.method not in ("GET", "HEAD"):
+        return None
+    address = hashlib.sha256(request.full_path.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    g.etag = f"{engine().generation().key}.{CODE_VERSION}.{address}"
+    if request.if_none_match.contains_weak(g.etag):
+        response = current_app.response_class(status=304)
+        response.set_etag(g.etag, weak=True)
+        return response
+    return None
+
+
 def _add_headers(response):
     """Security headers on every response; caching that stays correct when the index
-    changes: pages may be kept but must be revalidated (an ETag of their content
-    answers 304 when nothing changed); errors are not kept."""
+    changes: pages may be kept but must be revalidated (their ETag names the index
+    generation, or hashes their content), and 304 answers an unchanged one; errors are
+    not kept."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.endpoint == "static":
         return response
-    if response.status_code == 200 and request.method in ("GET", "HEAD") and not response.is_streamed:
+    if response.status_code in (200, 304) and request.method in ("GET", "HEAD") and not response.is_streamed:
         response.headers.setdefault("Cache-Control", "no-cache")
-        if not response.get_etag()[0]:
+        etag = g.get("etag")
+        if etag:
+            response.set_etag(etag, weak=True)
+        elif response.status_code == 200 and not response.get_etag()[0]:
             response.add_etag()
-        response.make_conditional(request)
+            response.make_conditional(request)
     else:
         response.headers.setdefault("Cache-Control", "no-store")
     return response

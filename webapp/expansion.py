@@ -19,7 +19,7 @@ from webapp.query import QueryReading, WordGroup, text_fields
 
 MAX_EXPANSION = 50  # terms a prefix or wildcard stands for (Elasticsearch's max_expansions)
 EXPANSION_SCAN = 2000  # terms of the lexicon looked at for one prefix
-EXPANSION_POSTINGS = 20  # at most this many corpus sizes of postings read for one expansion
+EXPANSION_POSTINGS = 20  # at most this many corpus sizes (1,000 at least) of postings for one expansion
 YEARS = range(1900, 2100)
 MAX_COUNTRY_WORDS = 5  # the longest country name looked for among consecutive words
 # Words of multi-word country names that say nothing on their own ("Republic").
@@ -71,7 +71,7 @@ def _pattern_terms(query, gen: Generation, notices: list[str]) -> wq.Query:
     chosen, postings = [], 0
     for term in terms:
         postings += gen.doc_frequency(query.fieldname, term)
-        if chosen and postings > EXPANSION_POSTINGS * max(gen.doc_count, 1):
+        if chosen and postings > EXPANSION_POSTINGS * max(gen.doc_count, 1000):
             cut = True
             break
         chosen.append(term)

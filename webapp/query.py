@@ -90,17 +90,24 @@ def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
         except Exception as exc:  # noqa: BLE001 - Whoosh raises assorted errors on odd input
             problem = f"the parser could not read it ({type(exc).__name__})"
         else:
-            problem = unsupported(query)
-            if query is wq.NullQuery:
-                problem = problem or "it has no searchable words"
-            if problem is None:
+            problem = None if query is wq.NullQuery else unsupported(query)
+            if problem is None and query is not wq.NullQuery:
                 query, notices = _bounded_boosts(query)
                 return _reading(query, q, parser, notices, relaxable=not _EXPLICIT.search(_QUOTED.sub('""', q)))
     words = [w for w in _PLAIN_WORD.findall(q) if w not in OPERATORS][:MAX_WORDS]
-    query = parser.parse(" ".join(words)) if words else wq.NullQuery
-    if query is wq.NullQuery:  # nothing, or only very common words, remained
+    if not words:
         return QueryReading(None, "", [f"Your query could not be searched because {problem}; showing all releases."])
-    return _reading(query, q, parser, [f"Your query was searched as plain words because {problem}."], relaxable=True)
+    query = parser.parse(" ".join(words))
+    if query is wq.NullQuery:
+        # Only very common words, which are not indexed: nothing can match them, and
+        # listing every release instead would pretend otherwise.
+        shown = " ".join(dict.fromkeys(w.lower() for w in words))
+        because = [f"Your query was searched as plain words because {problem}."] if problem else []
+        return QueryReading(wq.NullQuery, shown, [
+            *because, f"“{shown}” is made only of very common words, which are not searchable; add a more telling word."
+        ])
+    notice = f"Your query was searched as plain words because {problem}."
+    return _reading(query, q, parser, [notice], relaxable=True)
 
 
 def _reading(query: wq.Query, q: str, parser, notices: list[str], *, relaxable: bool) -> QueryReading:

@@ -206,6 +206,8 @@ def _rank(gen: Generation, reading: QueryReading, sort: str, found: _Matched, li
 
 def _corrected(gen: Generation, reading: QueryReading, q: str) -> str | None:
     """`q` with its unknown words corrected, or None when nothing could be corrected."""
+    if reading.notices:
+        return None  # read as plain words after a syntax problem: q is not what was searched
     unknown = [w.label for w in reading.words if not matches(gen, w.query)]
     if not unknown:
         return None
