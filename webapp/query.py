@@ -81,6 +81,7 @@ def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
     """Parse `q`; on a syntax problem, search its plain words and say why."""
     if not q.strip():
         return QueryReading(None, "")
+    typed = q
     q = _US.sub("U.S.", _short_ranges(q))
     problem = syntax_problem(q)
     notices: list[str] = []
@@ -93,7 +94,8 @@ def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
             problem = None if query is wq.NullQuery else unsupported(query)
             if problem is None and query is not wq.NullQuery:
                 query, notices = _bounded_boosts(query)
-                return _reading(query, q, parser, notices, relaxable=not _EXPLICIT.search(_QUOTED.sub('""', q)))
+                relaxable = not _EXPLICIT.search(_QUOTED.sub('""', q))
+                return _reading(query, q, typed, parser, notices, relaxable=relaxable)
     words = [w for w in _PLAIN_WORD.findall(q) if w not in OPERATORS][:MAX_WORDS]
     if not words:
         return QueryReading(None, "", [f"Your query could not be searched because {problem}; showing all releases."])
@@ -107,11 +109,17 @@ def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
             *because, f"“{shown}” is made only of very common words, which are not searchable; add a more telling word."
         ])
     notice = f"Your query was searched as plain words because {problem}."
-    return _reading(query, q, parser, [notice], relaxable=True)
+    return _reading(query, q, typed, parser, [notice], relaxable=True)
 
 
-def _reading(query: wq.Query, q: str, parser, notices: list[str], *, relaxable: bool) -> QueryReading:
+def _reading(query: wq.Query, q: str, typed: str, parser, notices: list[str], *, relaxable: bool) -> QueryReading:
+    """The reading of `query`, parsed from `q` (`typed` with its short forms rewritten)."""
     originals = typed_words(q, parser)
+    short_forms = _US.findall(typed)
+    if short_forms:  # show "US" as typed, not the "U.S." it was read as
+        for fieldname in text_fields(parser.schema):
+            for token in parser.schema[fieldname].analyzer("U.S."):
+                originals[token.text] = short_forms[0]
     parts = list(query.subqueries) if type(query) is wq.And else [query]
     words, required = [], []
     searched = set(text_fields(parser.schema))

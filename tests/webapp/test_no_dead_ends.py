@@ -1,0 +1,166 @@
+"""No dead ends: partial matches, years and short forms in the query, countries by any
+name, undated releases under a date filter, very common words."""
+
+import pytest
+
+from tests.webapp.conftest import NEWEST_FIRST, R2009, R2011, R2019_DEC
+
+
+def api(client, **args):
+    response = client.get("/api/search", query_string=args)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+# --- partial matches -----------------------------------------------------------------------
+
+
+def test_releases_with_most_of_the_words_follow_when_none_has_all(client):
+    answer = api(client, q="napolitano calderon zzyzx")
+    assert answer["match"] == "most"
+    assert answer["notices"] == ["No release has all 3 words; these match most of them."]
+    assert answer["results"][0]["id"] == R2009  # the one with both real words
+    assert answer["results"][0]["missing"] == ["zzyzx"]
+    assert all("zzyzx" in r["missing"] for r in answer["results"])
+    assert all(len(r["missing"]) <= 1 for r in answer["results"])  # at least half of the 3 words
+
+
+def test_releases_with_all_words_come_first_then_most(client):
+    answer = api(client, q="napolitano 2011 panama")
+    assert answer["match"] == "most"
+    assert answer["notices"] == ["Only 1 release has all 3 words; after them come releases that match most of them."]
+    first, *rest = answer["results"]
+    assert (first["id"], first["missing"]) == (R2011, [])
+    assert rest and all(r["missing"] for r in rest)
+
+
+def test_a_page_shows_what_each_partial_result_lacks(get):
+    page = get("/search?q=napolitano+calderon+zzyzx")
+    assert page.notices == ["No release has all 3 words; these match most of them."]
+    assert page.texts(".missing")[0] == "Missing: zzyzx"
+    assert page.soup.select_one(".missing s").get_text() == "zzyzx"
+
+
+def test_all_words_is_kept_when_enough_releases_have_them(client):
+    answer = api(client, q="border security")
+    assert (answer["match"], answer["total"]) == ("all", 5)
+    assert all(r["missing"] == [] for r in answer["results"])
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "napolitano AND zzyzx",  # explicit AND
+        "napolitano OR zzyzx OR calderon AND zzyzx",
+        '"border security" zzyzx',  # the phrase is required: zzyzx may be missing, the phrase not
+        "official:napolitano zzyzx",
+    ],
+)
+def test_operators_phrases_and_fields_keep_their_meaning(client, q):
+    answer = api(client, q=q)
+    if answer["match"] == "most":
+        assert '"' in q or ":" in q  # only plain words may be missing
+        for result in answer["results"]:
+            assert result["missing"] == ["zzyzx"]
+    else:
+        assert answer["total"] == 0 or "OR" in q
+
+
+def test_required_parts_hold_in_a_partial_match(client):
+    phrase = api(client, q='"letter of intent" zzyzx')
+    assert phrase["match"] == "most" and [r["id"] for r in phrase["results"]] == [R2019_DEC]
+    excluded = api(client, q="security zzyzx -panama")
+    assert excluded["match"] == "most" and excluded["total"] > 0
+    with_panama = {r["id"] for r in api(client, q="panama", per_page=100)["results"]}
+    assert not with_panama & {r["id"] for r in excluded["results"]}
+
+
+# --- years and dates ---------------------------------------------------------------------
+
+
+def test_a_year_typed_as_a_word_matches_releases_of_that_year(client):
+    """Regression: "napolitano 2009" needed the text to print 2009."""
+    answer = api(client, q="calderon 2009")
+    assert (answer["match"], [r["id"] for r in answer["results"]][:1]) == ("all", [R2009])
+    assert answer["understood"] == ["2009 also finds releases dated 2009"]
+
+
+def test_year_and_date_ranges_in_the_query(client):
+    assert api(client, q="year:2011..2012")["total"] == 2
+    assert api(client, q="year:2019..")["total"] == 2
+    assert api(client, q="date:..2011-07")["total"] == 2
+    assert api(client, q="security year:2009..2011")["query"] == "security AND year:2009..2011"
+
+
+# --- short forms and countries --------------------------------------------------------------
+
+
+def test_us_and_its_short_forms_search_the_same_thing(client):
+    """Regression: "US" was the stop word "us", so it was dropped from the query."""
+    totals = {q: api(client, q=f"{q} panama")["total"] for q in ("US", "U.S.", "USA", "U.S.A.", "United States")}
+    assert len(set(totals.values())) == 1 and totals["US"] > 0, totals
+    assert api(client, q="what did the US give Panama")["total"] > 0
+
+
+def test_a_country_finds_its_demonyms_and_spellings(write_release, own_client):
+    write_release("demonym.txt", "The Panamanian minister met Salvadoran officials.\n")
+    write_release("accent.txt", "Talks held in Panamá this week.\n")
+    write_release("other.txt", "Talks held in Peru this week.\n")
+    client = own_client()
+    panama = api(client, q="panama")
+    assert {r["id"] for r in panama["results"]} == {"demonym.txt", "accent.txt"}
+    snippets = {r["id"]: r["snippet"] for r in panama["results"]}
+    assert "<mark>Panamanian</mark>" in snippets["demonym.txt"] and "<mark>Panamá</mark>" in snippets["accent.txt"]
+    assert [r["id"] for r in api(client, q="salvador")["results"]] == ["demonym.txt"]
+    assert [r["id"] for r in api(client, q="el salvador")["results"]] == ["demonym.txt"]
+
+
+# --- undated releases and dates -------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_client(write_release, own_client):
+    write_release("dated.txt", "Border talks.\n", {"date": "2011-05-02"})
+    write_release("undated.txt", "More border talks.\n")
+    write_release("other.txt", "Border news.\n", {"date": "2015-01-09"})
+    return own_client()
+
+
+def test_a_date_filter_says_how_many_undated_releases_it_leaves_out(mixed_client):
+    answer = api(mixed_client, q="border", **{"from": "2011-01-01", "to": "2012-12-31"})
+    assert ([r["id"] for r in answer["results"]], answer["undated_left_out"]) == (["dated.txt"], 1)
+    included = api(mixed_client, q="border", undated="1", **{"from": "2011-01-01", "to": "2012-12-31"})
+    assert {r["id"] for r in included["results"]} == {"dated.txt", "undated.txt"}
+
+
+def test_the_page_offers_to_include_the_undated_releases(mixed_client, get):
+    page = get("/search?q=border&from=2011-01-01&to=2012-12-31", via=mixed_client)
+    assert page.text(".undated") == (
+        "1 matching release has no known date and is left out by the date range: include it."
+    )
+    included = get(page.link("include it"), via=mixed_client)
+    assert sorted(included.result_ids) == ["dated.txt", "undated.txt"]
+    assert ("Date: from 2011-01-01 to 2012-12-31, and releases with no date", included.chips[0][1]) == included.chips[0]
+
+
+def test_the_year_facet_names_and_selects_the_releases_with_no_date(mixed_client, get):
+    page = get("/search?q=border", via=mixed_client)
+    assert page.counts("Year") == {"2015": 1, "2011": 1, "no date": 1}
+    (no_date,) = [f for f in page.facets["Year"] if f.value == "no date"]
+    chosen = get(no_date.href, via=mixed_client)
+    assert chosen.result_ids == ["undated.txt"]
+    assert chosen.chips == [("Year: no date", "/search?q=border")]
+
+
+# --- very common words ------------------------------------------------------------------------
+
+
+def test_a_query_of_very_common_words_finds_nothing_and_says_so(client):
+    """Regression: such a query listed every release, as if nothing had been typed."""
+    answer = api(client, q="the of and")
+    assert answer["total"] == 0
+    assert answer["notices"] == ["“the of and” is made only of very common words, which are not searchable; add a more telling word."]
+
+
+def test_an_empty_query_still_lists_everything(client):
+    assert [r["id"] for r in api(client, q="", sort="newest")["results"]] == NEWEST_FIRST
