@@ -399,6 +399,8 @@ class Generation:
                 with self._whoosh:
                     terms = [t.decode("utf-8") for t in self.reader.lexicon(fieldname)]
                 for text in terms:
+                    if not text:
+                        continue  # the blank of releases without a value (no date: `undated`)
                     docs = self._read_postings(fieldname, text).docs
                     if docs:
                         values[text] = docs

@@ -130,7 +130,8 @@ def _reading(query: wq.Query, q: str, typed: str, parser, notices: list[str], *,
         else:
             required.append(part)
     text = describe(query, originals, "title:" in q.lower())
-    return QueryReading(query, text, notices, words, required, relaxable and len(words) >= 2)
+    # With a single word and nothing else, "most of the words" would be no word at all.
+    return QueryReading(query, text, notices, words, required, relaxable and len(words) >= (1 if required else 2))
 
 
 def _plain_terms(part: wq.Query, text_fields: set[str]) -> list[str]:

@@ -150,21 +150,21 @@ def _match(gen: Generation, reading: QueryReading, filters: dict[str, FrozenBitM
 
 
 def _most_words(gen: Generation, reading: QueryReading) -> tuple[np.ndarray, np.ndarray] | None:
-    """Releases with every required part and most of the plain words (at least half of
-    them where some release has that many, else at least one): their document numbers
-    and how many of the words each has."""
+    """Releases with every required part and most of the plain words: at least half of
+    them where some release has that many, else at least one, else (when there are
+    required parts) none. Their document numbers and how many of the words each has."""
     required = gen.live
     for part in reading.required:
         required = required & matches(gen, part)
-    arrays = [doc_array(matches(gen, word.query) & required) for word in reading.words]
-    if not any(len(a) for a in arrays):
-        return None
-    docs, counts = np.unique(np.concatenate(arrays), return_counts=True)
-    least = math.ceil(len(reading.words) / 2)
-    if np.any(counts >= least):
+    docs = doc_array(required)
+    counts = np.zeros(len(docs), dtype=np.int32)
+    for word in reading.words:
+        counts[np.searchsorted(docs, doc_array(matches(gen, word.query) & required))] += 1
+    for least in (math.ceil(len(reading.words) / 2), 1, 0 if reading.required else 1):
         keep = counts >= least
-        docs, counts = docs[keep], counts[keep]
-    return docs, counts
+        if np.any(keep):
+            return docs[keep], counts[keep]
+    return None
 
 
 def _missing(gen: Generation, reading: QueryReading, found: _Matched, doc: int) -> list[str]:
