@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from indexer import store, writer
+from indexer import store, vocabulary, writer
 from indexer.plan import Plan, Scanned, plan_run
 from indexer.schema import SCHEMA_VERSION, build_schema
 from indexer.sources import MAX_BYTES, SourceError, content_hash, find_sources, read_bytes, stat_signature
@@ -142,7 +142,7 @@ def _build_aside(index_dir: Path, scanned: list[Scanned], plan: Plan, max_bytes:
     target = store.new_index_path(index_dir)
     try:
         ix = writer.create_index(target, build_schema())
-        outcomes = _apply(ix, plan, max_bytes, progress)
+        outcomes = _apply(ix, plan, max_bytes, progress, start_empty=True)
         ix.close()
         _save_signatures(target, scanned, plan, outcomes)
     except BaseException:
@@ -179,8 +179,9 @@ def _scan(sources, max_bytes, progress, indexed: dict[str, str], signatures: dic
     return scanned
 
 
-def _apply(ix, plan: Plan, max_bytes: int, progress) -> dict[str, writer.Outcome]:
-    """Write the plan's changes as new segments and commit them with its deletions.
+def _apply(ix, plan: Plan, max_bytes: int, progress, *, start_empty: bool = False) -> dict[str, writer.Outcome]:
+    """Write the plan's changes as new segments and commit them with its deletions, then
+    bring the spelling vocabulary kept with the index up to date.
 
     Past PARALLEL_FROM changes a second process writes every other release (see
     indexer.writer); each release whose new version was written replaces its old one.
@@ -192,9 +193,13 @@ def _apply(ix, plan: Plan, max_bytes: int, progress) -> dict[str, writer.Outcome
         if progress:
             progress("indexing", done, len(jobs))
 
-    segments, outcomes = writer.write_changes(ix.storage.folder, ix, mine, theirs, report)
+    segments, outcomes, added = writer.write_changes(ix.storage.folder, ix, mine, theirs, report)
     replaced = [c.relpath for c in plan.changes if c.kind == "update" and outcomes[c.relpath].written]
+    removed = writer.stored_words(ix, plan.delete + replaced)
     writer.commit(ix, plan.delete + replaced, segments)
+    # After the commit: a vocabulary a step behind its index only costs a suggestion.
+    if added or removed or start_empty:
+        vocabulary.update(Path(ix.storage.folder), added, removed, start_empty=start_empty)
     return outcomes
 
 

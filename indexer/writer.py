@@ -13,6 +13,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
@@ -22,6 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.load import parse_release_files, read_release_files
+from indexer.vocabulary import words_of
 from indexer.schema import release_document
 from indexer.sources import SourceError, SourceFile
 
@@ -78,15 +80,32 @@ def indexed_hashes(ix) -> dict[str, str]:
 
 
 def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job],
-                  progress: Callable[[int], None]) -> tuple[list, dict[str, Outcome]]:
+                  progress: Callable[[int], None]) -> tuple[list, dict[str, Outcome], Counter]:
     """Parse and write `mine` here and `theirs` (if any) in a second process, each as one
-    finished, uncommitted segment. Returns the segments and every release's outcome;
-    `progress` gets the count done by both."""
+    finished, uncommitted segment. Returns the segments, every release's outcome and the
+    words of the releases written (for indexer.vocabulary); `progress` gets the count
+    done by both."""
     with _writer_process(folder, theirs) as other:
-        segment, outcomes = write_segment(ix, mine, lambda done: progress(done + other.done))
-        their_segment, their_outcomes = other.result()
+        segment, outcomes, words = write_segment(ix, mine, lambda done: progress(done + other.done))
+        their_segment, their_outcomes, their_words = other.result()
     outcomes.update(their_outcomes)
-    return [s for s in (segment, their_segment) if s is not None], outcomes
+    words.update(their_words)
+    return [s for s in (segment, their_segment) if s is not None], outcomes, words
+
+
+def stored_words(ix, ids: list[str]) -> Counter:
+    """The words of the live documents with these ids, from their stored text: what a run
+    takes away from the vocabulary when it deletes or replaces them."""
+    words = Counter()
+    if not ids:
+        return words
+    with ix.searcher() as searcher:
+        for release_id in ids:
+            doc = searcher.document_number(id=release_id)
+            if doc is not None:
+                stored = searcher.stored_fields(doc)
+                words.update(words_of(stored.get("title", ""), stored.get("body", "")))
+    return words
 
 
 def commit(ix, delete: list[str], segments: list) -> None:
@@ -121,40 +140,42 @@ def _writing(ix):
         writer.commit()
 
 
-def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome]]:
+def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome], Counter]:
     """Read, parse and write `jobs` as one finished segment of `ix`, not yet committed.
 
     The writer takes no lock (only one indexing run holds the run lock) and does not
     commit: `commit` does, as whoosh.multiproc does. Returns the segment (None if nothing
-    was written) and each release's outcome.
+    was written), each release's outcome, and how many written releases use each word.
     """
     # Private API: _lk=False skips the index's write lock (the run lock already excludes
     # other writers, and two of ours write at once).
     writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
     try:
-        outcomes = {}
+        outcomes, words = {}, Counter()
         for done, job in enumerate(jobs, 1):
-            outcome = _write_one(writer, job)
+            outcome, release_words = _write_one(writer, job)
             outcomes[job.source.relpath] = outcome
+            words.update(release_words)
             report(done)
         if not any(outcome.written for outcome in outcomes.values()):
             writer.cancel()
-            return None, outcomes
+            return None, outcomes, words
         # Private API: _finalize_segment writes the segment's files and returns it without
         # committing, which is how whoosh.multiproc's sub-writers hand theirs to the parent.
-        return writer._finalize_segment(), outcomes  # noqa: SLF001
+        return writer._finalize_segment(), outcomes, words  # noqa: SLF001
     except BaseException:
         writer.cancel()
         raise
 
 
-def _write_one(writer, job: Job) -> Outcome:
+def _write_one(writer, job: Job) -> tuple[Outcome, set[str]]:
     try:
         loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
     except SourceError as exc:
-        return Outcome(False, str(exc))
-    writer.add_document(**release_document(loaded.release))
-    return Outcome(True, None, loaded.warning)
+        return Outcome(False, str(exc)), set()
+    release = loaded.release
+    writer.add_document(**release_document(release))
+    return Outcome(True, None, loaded.warning), words_of(release.title, release.body)
 
 
 class _NewSegmentWriter(SegmentWriter):
@@ -206,8 +227,8 @@ class _WriterProcess:
     def done(self) -> int:
         return self._done.value
 
-    def result(self) -> tuple[object | None, dict[str, Outcome]]:
-        """Wait for the other process's segment and outcomes."""
+    def result(self) -> tuple[object | None, dict[str, Outcome], Counter]:
+        """Wait for the other process's segment, outcomes and words."""
         try:
             kind, payload = self._results.recv()
         except EOFError:
@@ -232,8 +253,8 @@ class _NoWriterProcess:
 
     done = 0
 
-    def result(self) -> tuple[None, dict[str, Outcome]]:
-        return None, {}
+    def result(self) -> tuple[None, dict[str, Outcome], Counter]:
+        return None, {}, Counter()
 
 
 @contextmanager

@@ -11,7 +11,6 @@ An `Engine` (one per worker process) holds the live `Generation` and swaps in a 
 warmed, when the indexing command changes the index.
 """
 
-import json
 import re
 import threading
 import time
@@ -29,7 +28,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.util.numeric import byte_to_length
 
-from indexer import store
+from indexer import store, vocabulary
 from indexer.schema import FACET_FIELDS, TERM_SEQUENCES, term_sequence
 from webapp import budget
 from webapp.cache import SizedCache
@@ -304,24 +303,9 @@ class Generation:
         return terms, cut
 
     def vocabulary(self) -> dict[str, int]:
-        """Words the releases use, with how many releases use each, for spelling: the
-        indexer's vocabulary file where the index has one, else the title and body
-        lexicons (stemmed words)."""
-        try:
-            words = json.loads((self.path / store.VOCABULARY).read_text())
-        except (OSError, ValueError):
-            words = None
-        if isinstance(words, dict):
-            return {w: n for w, n in words.items() if isinstance(w, str) and isinstance(n, int)}
-        found: dict[str, int] = {}
-        with self._whoosh:
-            for fieldname in ("title", "body"):
-                if fieldname in self.schema:
-                    for text, info in self.reader.iter_field(fieldname):
-                        word = text.decode("utf-8")
-                        if word.isalpha():
-                            found[word] = max(found.get(word, 0), info.doc_frequency())
-        return found
+        """Words the releases use, with how many releases use each (written by the
+        indexing command beside the index, see indexer.vocabulary), for spelling."""
+        return dict(vocabulary.read(self.path))
 
     def key_terms(self, doc: int, number: int) -> tuple[str | None, list[str]]:
         """The field and the `number` most telling terms of a release (frequent in it,

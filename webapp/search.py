@@ -30,7 +30,7 @@ from webapp.spelling import Speller, corrections
 
 FACET_LIMIT = 100  # values listed per facet; selected values are always listed
 FEW = 5  # fewer releases with all the words than this: go on with those matching most
-SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
+SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this (or some words are missing)
 SNIPPET_SCAN_CHARS = 100_000  # snippets come from the start of very long releases
 SIMILAR = 5  # similar releases on a release page
 SIMILAR_TERMS = 12  # of the release's key terms, how many find its similar releases
@@ -69,7 +69,7 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
             if again.final:
                 original, reading, found = params.q, retry, again
                 notices.append(f"No release matched “{params.q}”; showing results for “{corrected}” instead.")
-    if original is None and reading.query is not None and len(found.final) < SUGGEST_BELOW:
+    if original is None and reading.query is not None and (found.mode == "most" or len(found.final) < SUGGEST_BELOW):
         suggestion = _suggestion(gen, reading, params.q, filters)
 
     total = len(found.final)
@@ -225,8 +225,15 @@ def _corrected(gen: Generation, reading: QueryReading, q: str) -> str | None:
         return None
     corrected = q
     for word, replacement in chosen.items():
-        corrected = re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", replacement, corrected)
+        corrected = re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", lambda m: _cased_like(m.group(), replacement), corrected)
     return corrected if corrected != q else None
+
+
+def _cased_like(typed: str, word: str) -> str:
+    """`word` written with the capitals of `typed` ("Guatamala" -> "Guatemala")."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if typed[:1].isupper() else word
 
 
 def _suggestion(gen: Generation, reading: QueryReading, q: str, filters) -> str | None:

@@ -244,7 +244,7 @@ def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path
         monkeypatch.setattr(writer, "_NewSegmentWriter", writer_class)
         folder.mkdir()
         ix = writer.create_index(folder, build_schema())
-        segment, _ = writer.write_segment(ix, jobs, lambda done: None)
+        segment, _, _ = writer.write_segment(ix, jobs, lambda done: None)
         prefix = f"MAIN_{segment.segid}"
         return {p.name[len(prefix):]: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob(prefix + "*")}
 
