@@ -166,3 +166,27 @@ def test_a_query_of_very_common_words_finds_nothing_and_says_so(client):
 
 def test_an_empty_query_still_lists_everything(client):
     assert [r["id"] for r in api(client, q="", sort="newest")["results"]] == NEWEST_FIRST
+
+
+# --- spelling ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, corrected",
+    [("secrity cooperaton", "security cooperation"), ("Guatamala", "Guatemala"), ("Napolitno", "Napolitano"),
+     ("bordr Hondruas", "border Honduras")],
+)
+def test_a_misspelt_query_that_finds_nothing_is_corrected(client, typed, corrected):
+    answer = api(client, q=typed)
+    assert (answer["corrected_from"], answer["total"] > 0) == (typed, True)
+    assert answer["notices"][0] == f"No release matched “{typed}”; showing results for “{corrected}” instead."
+    assert answer["results"][0]["missing"] == []
+
+
+def test_did_you_mean_is_offered_when_the_correction_finds_more(client):
+    answer = api(client, q="Hondruas border")  # "border" alone finds releases
+    assert (answer["match"], answer["corrected_from"], answer["suggestion"]) == ("most", None, "Honduras border")
+
+
+def test_names_from_the_facets_are_in_the_vocabulary(client):
+    assert api(client, q="Calderin")["corrected_from"] == "Calderin"
