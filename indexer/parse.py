@@ -12,6 +12,7 @@ from indexer.extract import (
     find_names,
     same_line_text,
 )
+from indexer.extract.language import detect_language
 from indexer.gazetteer import canonical_country, known_official, person_key
 from indexer.normalize import normalize
 from indexer.release import Release
@@ -87,6 +88,7 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         body=body,
         url=url,
         content_hash=content_hash,
+        language=detect_language(body),
         provenance=provenance,
         mentions={key: [list(span) for span in spans] for key, spans in mentions.items() if spans},
     )
