@@ -5,9 +5,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 SIZE ?= 1000
+# A labelled set of real releases (docs/ and labels.json) that `make quality` scores extraction on.
+QUALITY_SET ?= ../shared/realworld
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser index run test reliability bench
+.PHONY: install browser index run test reliability bench quality
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -36,3 +38,6 @@ reliability: install browser
 
 bench: install
 	$(PY) -m bench.run --size $(SIZE)
+
+quality: install
+	$(PY) -m bench.quality --set $(QUALITY_SET)

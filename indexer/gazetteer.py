@@ -183,3 +183,87 @@ def known_official_by_surname(surname: str, title: str) -> str | None:
         if not known.titles or any(f" {t} " in padded for t in known.titles)
     }
     return matches.pop() if len(matches) == 1 else None
+
+
+def line_key(line: str) -> str:
+    """A line as chrome and label lists match it: accents folded, lower case, single spaces."""
+    return " ".join(fold(line).casefold().split())
+
+
+@dataclass(frozen=True)
+class ChromeLines:
+    """Lines of page chrome, from chrome.json: whole lines, and phrases within short lines."""
+
+    lines: frozenset[str]
+    phrases: re.Pattern  # over line_key(line)
+
+
+@cache
+def chrome() -> ChromeLines:
+    """The chrome lists, loaded once per process."""
+    data = _load("chrome.json")
+    return ChromeLines(
+        frozenset(line_key(line) for line in data["lines"]),
+        re.compile(literal_pattern(line_key(p) for p in data["phrases"])),
+    )
+
+
+@dataclass(frozen=True)
+class IssuerGazetteer:
+    """Everything extraction asks about issuers, built from issuers.json."""
+
+    by_name: dict[str, str]  # line_key of any name or press-office line -> canonical issuer
+    offices: frozenset[str]  # line_key of press-office lines that name no agency
+    site_hints: tuple[tuple[str, str], ...]  # (line_key phrase, issuer), in the file's order
+    hosts: dict[str, str]  # host (no "www.") -> issuer
+    embassy_codes: dict[str, str]  # usembassy.gov subdomain -> country
+    embassy: re.Pattern  # over line_key: a U.S. embassy named, the rest of the line after it
+
+
+@cache
+def issuers() -> IssuerGazetteer:
+    """The issuer gazetteer, loaded once per process."""
+    data = _load("issuers.json")
+    by_name = {line_key(alias): issuer for issuer, aliases in data["issuers"].items() for alias in (issuer, *aliases)}
+    embassy = re.compile(rf"(?:{literal_pattern(line_key(p) for p in data['embassy'])})\s*(?P<rest>.*)")
+    return IssuerGazetteer(
+        by_name=by_name,
+        offices=frozenset(line_key(o) for o in data["offices"]),
+        site_hints=tuple((line_key(k), v) for k, v in data["site_hints"].items()),
+        hosts=dict(data["hosts"]),
+        embassy_codes=dict(data["embassy_codes"]),
+        embassy=embassy,
+    )
+
+
+@dataclass(frozen=True)
+class KindCues:
+    """One kind of release and the words that tell it (kinds.json), all as line_key text."""
+
+    name: str
+    headline_starts: tuple[str, ...]
+    headline_has: tuple[str, ...]
+    labels: frozenset[str]
+    opening: tuple[str, ...]
+
+
+@cache
+def kinds() -> tuple[KindCues, ...]:
+    """The kinds of release in the order they are tried, loaded once per process."""
+    data = _load("kinds.json")["kinds"]
+
+    def keys(values) -> tuple[str, ...]:
+        return tuple(line_key(v) if v.strip() else v for v in values)
+
+    return tuple(
+        KindCues(name, keys(cues.get("headline_starts", ())), tuple(v.lower() for v in cues.get("headline_has", ())),
+                 frozenset(keys(cues.get("labels", ()))), keys(cues.get("opening", ())))
+        for name, cues in data.items()
+    )
+
+
+@cache
+def label_lines() -> frozenset[str]:
+    """line_key of every line that stands alone as a label, not a headline: kind labels,
+    issuer names and press-office lines ("FACT SHEET", "THE WHITE HOUSE", "DHS Press Office")."""
+    return frozenset({*issuers().by_name, *issuers().offices, *(label for kind in kinds() for label in kind.labels)})

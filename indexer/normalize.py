@@ -1,7 +1,11 @@
 """From decoded file text to a clean body: HTML to text, Unicode and whitespace, boilerplate.
 
-Boilerplate is not simply thrown away: the issuing office it names and a "Release Date:"
-line are handed on to extraction, and so are an HTML page's <title>, first <h1> and meta tags.
+For HTML, the release is the page's main content (<main>, <article>, role=main, a content
+id or class, else the page without its link-dense blocks); for text, site chrome is
+recognized line by line, by its words (chrome.json) and its shape (breadcrumbs, menu
+arrows). Boilerplate is not simply thrown away: the issuing office it names, a "Release
+Date:" line and the chrome lines (whose site it is) are handed on to extraction, and so
+are an HTML page's <title>, first <h1> and meta tags.
 """
 
 import re
@@ -10,6 +14,9 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, CData, NavigableString
 from bs4.exceptions import ParserRejectedMarkup
+
+from indexer import gazetteer
+from indexer.gazetteer import line_key
 
 # Page furniture, not the release: its text never reaches the body.
 # Not "head": html.parser nests a <body> inside an unclosed <head>, and its text is the release.
@@ -47,6 +54,9 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _RELEASE_DATE = re.compile(r"(?:release|publication|published) date:\s*(.+)", re.IGNORECASE)
+# The label alone, its date on the next line ("Release Date:" / "Tue, 06/04/2019").
+_RELEASE_DATE_LABEL = re.compile(r"(?:release|publication|published) date:?|fecha de publicaci[oó]n:?", re.IGNORECASE)
+_RELEASE_DATE_VALUE_WORDS = 6
 # Near the top only: who issued it, and labels that would otherwise pass for a headline.
 _TOP_LINES = 12
 _ISSUER_ORG = re.compile(
@@ -61,6 +71,24 @@ _LABEL = re.compile(r"media note|press release|news release|washington,? d\.? ?c
 _LIST_ITEM = re.compile(r"(?:[-•*·▪◦]|\d{1,2}[.)])\s")
 
 
+# Where a page marks its main content, when it has no <main>, <article> or role=main.
+_CONTENT_ID = re.compile(r"(?i)^(?:main|content|main-?content|maincontent|primary|article|press-?release)$")
+_CONTENT_CLASS = re.compile(
+    r"(?i)^(?:main-?content|content-?main|article-?(?:body|content)|press-?release|field-?name-?body|field--name-body"
+    r"|entry-?content|node-?content|page-?content|post-?content|story-?body|body-?content)$"
+)
+_CONTAINER_MIN_SHARE = 0.3  # a content id/class holding less of the page's text is not the release
+LINK_DENSITY_MAX = 0.5  # blocks whose text is mostly link text are menus, not the release
+_PRUNABLE = {"div", "section", "ul", "ol", "table", "p", "dl", "center", "span", "td"}
+_CHROME_PHRASE_MAX_WORDS = 40
+_BREADCRUMB_START = re.compile(r"1[.)]? home")
+_NUMBERED_ITEM = re.compile(r"\d{1,2}[.)]\s+\S")
+_BREADCRUMB_LINE = re.compile(r"home ?(?:[>/›»|] ?[^>/›»|]{1,60}){1,8}")
+_MENU_ARROW = re.compile(r"[>›»]\s*\S.{0,60}")
+_URL_LINE = re.compile(r"(?:https?://|www\.)\S+")
+_SITE_LINES_MAX = 40
+
+
 @dataclass
 class HtmlPage:
     """An HTML file's text with block elements as line breaks, and what its head says."""
@@ -69,6 +97,7 @@ class HtmlPage:
     title: str | None
     h1: str | None
     meta: dict[str, str]  # lower-cased meta name/property -> content; "canonical" -> link href
+    site_lines: list[str] = field(default_factory=list)  # text of the page's header, nav and footer
 
 
 @dataclass
@@ -81,17 +110,22 @@ class Normalized:
     html_title: str | None = None
     html_h1: str | None = None
     html_meta: dict[str, str] = field(default_factory=dict)
+    # Chrome lines removed from the text, and an HTML page's header, nav and footer text:
+    # they say whose site the page is on ("Official website of the Department of Homeland Security").
+    site_lines: list[str] = field(default_factory=list)
 
 
 def normalize(text: str, *, is_html: bool) -> Normalized:
-    """Clean body text of a release, with its issuer lines, release-date line and HTML head facts."""
+    """Clean body text of a release, with its issuer lines, release-date line, chrome and HTML head facts."""
     # A .txt file holding a saved web page is read as the page it is.
     page = html_to_text(text) if is_html or _HTML_START.match(text) else None
-    lines, issuer_lines, release_date = strip_boilerplate(tidy_lines(page.text if page else text))
+    lines, chrome_lines = strip_chrome(tidy_lines(page.text if page else text))
+    lines, issuer_lines, release_date = strip_boilerplate(lines)
     body = join_paragraphs(lines)
     if page is None:
-        return Normalized(body, issuer_lines, release_date)
-    return Normalized(body, issuer_lines, release_date, page.title, page.h1, page.meta)
+        return Normalized(body, issuer_lines, release_date, site_lines=chrome_lines)
+    return Normalized(body, issuer_lines, release_date, page.title, page.h1, page.meta,
+                      site_lines=[*chrome_lines, *page.site_lines])
 
 
 def html_to_text(markup: str) -> HtmlPage:
@@ -104,21 +138,92 @@ def html_to_text(markup: str) -> HtmlPage:
     title = _inline_text(soup.title)
     meta = _head_facts(soup)
     h1 = _inline_text(_release_h1(soup))
-    root = soup.body or soup
-    text = _ANY_SPACE.sub(" ", _marked_text(root))  # HTML whitespace is one space; breaks are markers
+    page = soup.body or soup
+    root, skipped = _main_content(page)
+    text = _ANY_SPACE.sub(" ", _marked_text(root, skipped))  # HTML whitespace is one space; breaks are markers
     text = _BREAKS.sub(lambda m: "\n\n" if _PARAGRAPH in m.group() else "\n", text)
-    return HtmlPage(text, title, h1, meta)
+    return HtmlPage(text, title, h1, meta, _site_lines(page))
 
 
-def _marked_text(root) -> str:
+def _main_content(page):
+    """(element holding the release, ids of elements to leave out of it).
+
+    The page's own mark first: <main>, role=main, <article>; then a content id or class
+    holding a fair share of the page's text; else the whole page without the blocks whose
+    text is mostly links (menus, related links, share bars).
+    """
+    for found in (page.find("main"), page.find(attrs={"role": "main"}), page.find("article")):
+        if found is not None and found.find_parent(DROPPED_TAGS) is None and next(found.stripped_strings, None):
+            return found, frozenset()
+    lengths = _text_lengths(page)
+    total = lengths.get(id(page), (0, 0))[0]
+    for found in (page.find(id=_CONTENT_ID), page.find(class_=_CONTENT_CLASS)):
+        if found is not None and lengths.get(id(found), (0, 0))[0] >= _CONTAINER_MIN_SHARE * total > 0:
+            return found, frozenset()
+    skipped = frozenset(
+        key for key, (text, links) in lengths.items() if key != id(page) and text and links > LINK_DENSITY_MAX * text
+    )
+    return page, skipped
+
+
+def _text_lengths(root) -> dict[int, tuple[int, int]]:
+    """id(element) -> (characters of text under it, of which inside links), for prunable blocks.
+
+    One post-order pass with an explicit stack, like _marked_text: deep pages stay linear.
+    """
+    totals: dict[int, list[int]] = {}
+    kept: dict[int, tuple[int, int]] = {}
+    stack = [(root, False, False)]
+    parents = []
+    while stack:
+        node, leaving, in_link = stack.pop()
+        if leaving:
+            text, links = totals.pop(id(node))
+            if node.name in _PRUNABLE or node is root:
+                kept[id(node)] = (text, links)
+            parents.pop()
+            if parents:
+                parent = totals[id(parents[-1])]
+                parent[0] += text
+                parent[1] += links
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) in (NavigableString, CData) and parents:
+                size = len(node.strip())
+                parent = totals[id(parents[-1])]
+                parent[0] += size
+                parent[1] += size if in_link else 0
+            continue
+        if node.name in DROPPED_TAGS:
+            continue
+        totals[id(node)] = [0, 0]
+        parents.append(node)
+        stack.append((node, True, in_link))
+        in_link = in_link or node.name == "a"
+        stack.extend((child, False, in_link) for child in reversed(node.contents))
+    return kept
+
+
+def _site_lines(page) -> list[str]:
+    """The text lines of the page's header, nav and footer: whose site it is."""
+    lines: list[str] = []
+    for tag in page.find_all(("header", "nav", "footer"), limit=6):
+        text = _BREAKS.sub("\n", _ANY_SPACE.sub(" ", _marked_text(tag, frozenset(), root_dropped=False)))
+        lines.extend(line.strip() for line in text.split("\n") if line.strip())
+    return lines[:_SITE_LINES_MAX]
+
+
+def _marked_text(root, skipped=frozenset(), *, root_dropped: bool = True) -> str:
     """The text under `root` with break markers around blocks, list items and rows.
 
     One pass with an explicit stack: no recursion limit on 50,000 nested <div>s, and no
     tree edits (each BeautifulSoup insert walks the subtree, which made deep or long
-    pages quadratic). Dropped tags are skipped with everything inside them.
+    pages quadratic). Dropped tags and `skipped` elements are left out with everything
+    inside them; root_dropped=False keeps header, nav and footer (to read the site's name).
     """
     out: list[str] = []
     stack = [(child, False) for child in reversed(root.contents)]
+    dropped = DROPPED_TAGS if root_dropped else ("script", "style", "noscript", "template", "iframe", "svg", "title")
     while stack:
         node, leaving = stack.pop()
         if isinstance(node, NavigableString):
@@ -129,7 +234,7 @@ def _marked_text(root) -> str:
         if leaving:
             out.append(_PARAGRAPH if name in _BLOCK_TAGS else _LINE if name == "li" else " ")
             continue
-        if name in DROPPED_TAGS:
+        if name in dropped or (skipped and id(node) in skipped):
             continue
         if name in _BLOCK_TAGS:
             out.append(_PARAGRAPH)
@@ -180,22 +285,63 @@ def tidy_lines(text: str) -> list[str]:
     return [_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n")]
 
 
+def strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Lines without site chrome, and the chrome lines taken out.
+
+    Chrome is a line chrome.json lists, a short line holding one of its phrases (the
+    .gov banner, archive notices), a breadcrumb ("1. Home" / "2. About Us" …, or
+    "Home > News > …"), a menu line led by an arrow (">Press Releases"), and the address
+    after "Return to this article at:".
+    """
+    data = gazetteer.chrome()
+    kept: list[str] = []
+    removed: list[str] = []
+    in_breadcrumb = after_return_link = False
+    for line in lines:
+        if not line or line.count(" ") >= _CHROME_PHRASE_MAX_WORDS:
+            kept.append(line)  # chrome lines are short: a paragraph is text
+            in_breadcrumb = after_return_link = False
+            continue
+        key = line_key(line)
+        chrome = (
+            key in data.lines
+            or data.phrases.search(key) is not None
+            or _BREADCRUMB_START.fullmatch(key) is not None
+            or (in_breadcrumb and _NUMBERED_ITEM.match(line) is not None)
+            or _BREADCRUMB_LINE.fullmatch(key) is not None
+            or (_MENU_ARROW.fullmatch(line) is not None and key.count(" ") < 6)
+            or (after_return_link and _URL_LINE.fullmatch(line) is not None)
+        )
+        in_breadcrumb = chrome and (in_breadcrumb or _BREADCRUMB_START.fullmatch(key) is not None)
+        after_return_link = chrome and key.startswith("return to this article")
+        (removed if chrome else kept).append(line)
+    return kept, removed
+
+
 def strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str], str | None]:
     """Lines without press-office furniture; also the issuer lines and a "Release Date:" value."""
     kept: list[str] = []
     issuer_lines: list[str] = []
     release_date = None
     seen = 0  # non-blank lines so far: issuer lines and labels are only looked for near the top
+    awaiting_date = False  # a "Release Date:" label alone: its value is the next line
     for line in lines:
         if not line:
             kept.append(line)
             continue
         seen += 1
+        if awaiting_date:
+            awaiting_date = False
+            if len(line.split()) <= _RELEASE_DATE_VALUE_WORDS and any(c.isdigit() for c in line):
+                release_date = release_date or line  # and the date stays in the text, as the page shows it
         if _FURNITURE.fullmatch(line):
             continue
         dated = _RELEASE_DATE.fullmatch(line)
         if dated:
             release_date = release_date or dated.group(1)
+            continue
+        if _RELEASE_DATE_LABEL.fullmatch(line):
+            awaiting_date = True
             continue
         if seen <= _TOP_LINES:
             if _ISSUER_ORG.fullmatch(line) or _ISSUER_OFFICE.fullmatch(line):
@@ -229,6 +375,26 @@ def join_paragraphs(lines: list[str]) -> str:
         return "\n\n".join("\n".join(block) for block in blocks)
     out = blocks[0][:1]
     for previous, line in zip(blocks[0], blocks[0][1:]):
-        both_items = _LIST_ITEM.match(previous) and _LIST_ITEM.match(line)
-        out.append(("\n" if both_items else "\n\n") + line)
+        if _LIST_ITEM.match(previous) and _LIST_ITEM.match(line):
+            out.append("\n" + line)
+        elif continues_sentence(previous, line):
+            out.append(" " + line)  # a sentence hard-wrapped over two lines
+        else:
+            out.append("\n\n" + line)
     return "".join(out)
+
+
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "’", ")", "]")
+_JOINING_WORDS = frozenset(
+    "and or of the a an to for in on with by at from as that de del la el los las y e en que para por con a al sobre"
+    .split()
+)
+
+
+def continues_sentence(previous: str, line: str) -> bool:
+    """Whether `line` goes on with the sentence `previous` left open: no closing punctuation,
+    and a lower-case start or a comma or joining word before the break."""
+    if previous.endswith(_SENTENCE_END) or _LIST_ITEM.match(line):
+        return False
+    last = previous.rsplit(" ", 1)[-1].lower()
+    return line[0].islower() or previous.endswith(",") or last in _JOINING_WORDS

@@ -10,8 +10,9 @@ from indexer.extract import (
     extract_title,
     extract_url,
     find_names,
-    same_line_text,
 )
+from indexer.extract.language import detect_language
+from indexer.extract.titles import text_after_title
 from indexer.gazetteer import canonical_country, known_official, person_key
 from indexer.normalize import normalize
 from indexer.release import Release
@@ -33,13 +34,14 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
     title, provenance["title"] = (sidecar["title"], "sidecar") if "title" in sidecar else extract_title(
         page.body, html_h1=page.html_h1, html_title=page.html_title, html_meta=page.html_meta
     )
-    body = _without_headline(page.body, title)
+    body = text_after_title(page.body, title) or page.body
 
     if "date" in sidecar:
         date, precision, date_source = sidecar["date"], sidecar.get("date_precision", "day"), "sidecar"
     else:
+        # The whole page: a date line may stand above the headline.
         date, precision, date_source = extract_date(
-            body, html_meta=page.html_meta, release_date=page.release_date, relpath=relpath
+            page.body, html_meta=page.html_meta, release_date=page.release_date, relpath=relpath
         )
     issuer, issuer_source = (sidecar["issuer"], "sidecar") if "issuer" in sidecar else extract_issuer(page.issuer_lines)
     url, url_source = (sidecar["url"], "sidecar") if "url" in sidecar else extract_url(page.html_meta)
@@ -87,16 +89,10 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         body=body,
         url=url,
         content_hash=content_hash,
+        language=detect_language(body),
         provenance=provenance,
         mentions={key: [list(span) for span in spans] for key, spans in mentions.items() if spans},
     )
-
-
-def _without_headline(body: str, title: str) -> str:
-    """The body without its first line when that line is the title, so it is not read twice."""
-    first, _, rest = body.partition("\n")
-    rest = rest.lstrip("\n")
-    return rest if rest and same_line_text(first, title) else body
 
 
 def _official_spans(found: Officials, names: list[str], body: str) -> dict[str, list[tuple[int, int]]]:

@@ -14,10 +14,12 @@ class Release:
     date_precision: str | None  # "day", "month", "year", or None when unknown
     officials: list[str]
     countries: list[str]
-    issuer: str | None
+    issuer: str | None  # canonical: "DHS", "Department of State", "U.S. Embassy in Belize", ...
     body: str  # normalized text, boilerplate removed; what is searched and shown
     url: str | None
     content_hash: str
+    kind: str | None = None  # "Readout", "Remarks", "Fact sheet", ...; None when unclear
+    language: str = "en"  # ISO 639-1 code of the text's language
     # Where each fact came from, for the release page and for curators:
     # {"title": "sidecar", "date": "dateline", "issuer": "text", ...}
     provenance: dict[str, str] = field(default_factory=dict)

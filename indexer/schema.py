@@ -8,19 +8,37 @@ import re
 
 from whoosh import columns, fields
 from whoosh.analysis import STOP_WORDS, CharsetFilter, LowercaseFilter, RegexTokenizer, Token, Tokenizer
+from whoosh.lang import stopwords_for_language
 from whoosh.lang.porter2 import stem as porter2_stem
+from whoosh.lang.snowball.spanish import SpanishStemmer
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 2  # 2: title_terms / body_terms columns for phrase matching
+# 2: title_terms / body_terms columns for phrase matching
+# 3: issuer_value, kind and language facets; Spanish releases in title_es / body_es
+SCHEMA_VERSION = 3
 
 # Facet fields: exact display values ("El Salvador"), one term per value, for counting
 # and filtering. The names users type in queries (country:panama) are the folded,
 # tokenized twins below.
-FACET_FIELDS = {"country": "country_value", "official": "official_value", "year": "year"}
+FACET_FIELDS = {
+    "country": "country_value", "official": "official_value", "year": "year",
+    "issuer": "issuer_value", "kind": "kind", "language": "language",
+}
+
+# The searchable text fields. A release's title and body are indexed into one pair of
+# them, by its language: Spanish ones with Spanish stemming and stop words, every other
+# language into ("title", "body"). The text itself is always stored in "title" and "body".
+TEXT_FIELDS = ("title", "body", "title_es", "body_es")
+LANGUAGE_FIELDS = {"es": ("title_es", "body_es")}
+DEFAULT_TEXT_FIELDS = ("title", "body")
 
 # Text field -> column holding its terms in order, " "-separated with a space at each end,
 # so a phrase is a substring test (see webapp.search.Snapshot.phrase_docs).
-TERM_SEQUENCES = {"title": "title_terms", "body": "body_terms"}
+TERM_SEQUENCES = {"title": "title_terms", "body": "body_terms", "title_es": "title_es_terms", "body_es": "body_es_terms"}
+
+
+def _fold(word: str) -> str:
+    return word.lower().translate(accent_map)
 
 
 class FoldingStemmer(Tokenizer):
@@ -39,6 +57,7 @@ class FoldingStemmer(Tokenizer):
     WORD = re.compile(r"\w+(?:\.?\w+)*")
     MIN_LENGTH = 2  # StopFilter's default: one-letter words are not indexed
     _terms: dict[str, str | None] = {}  # word -> term, None for stop words; per process
+    _CACHE_MAX = 500_000
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -70,7 +89,39 @@ class FoldingStemmer(Tokenizer):
     def _term(self, word: str) -> str | None:
         folded = _fold(word)
         term = porter2_stem(folded) if len(folded) >= self.MIN_LENGTH and folded not in STOP_WORDS else None
-        if len(self._terms) < 500_000:
+        if len(self._terms) < self._CACHE_MAX:
+            self._terms[word] = term
+        return term
+
+
+class SpanishFoldingStemmer(FoldingStemmer):
+    """FoldingStemmer for Spanish: accents folded, Spanish stop words, Snowball Spanish stems.
+
+    Accents are folded before stemming, so a query typed without them ("cooperacion")
+    finds the same stem as the text's "cooperación". The Snowball rules look for a few
+    accented endings ("-ación", "-logía", "-ía"), so those are put back on the folded word
+    first: the same for text and query, whichever way either was written.
+    """
+
+    _terms: dict[str, str | None] = {}  # its own cache: the same word stems differently in English
+    _STOP_WORDS = frozenset(_fold(w) for w in stopwords_for_language("es"))
+    _STEMMER = SpanishStemmer()
+    # Folded ending -> the accented one the Snowball rules expect; longest first.
+    _ACCENTED_ENDINGS = (("logias", "logías"), ("logia", "logía"), ("acion", "ación"), ("ucion", "ución"),
+                         ("ian", "ían"), ("ias", "ías"), ("ia", "ía"))
+
+    def _term(self, word: str) -> str | None:
+        folded = _fold(word)
+        if len(folded) < self.MIN_LENGTH or folded in self._STOP_WORDS:
+            term = None
+        else:
+            accented = folded
+            for ending, restored in self._ACCENTED_ENDINGS:
+                if folded.endswith(ending):
+                    accented = folded[: -len(ending)] + restored
+                    break
+            term = _fold(self._STEMMER.stem(accented))
+        if len(self._terms) < self._CACHE_MAX:
             self._terms[word] = term
         return term
 
@@ -82,9 +133,10 @@ class Analyzed(tuple):
     first = 0
 
 
-def analyze(text: str) -> Analyzed:
-    """`text`'s terms as FoldingStemmer indexes them."""
-    tokens = [(token.text, token.pos) for token in _ANALYZER(text, positions=True)]
+def analyze(text: str, fieldname: str = "body") -> Analyzed:
+    """`text`'s terms as the analyzer of `fieldname` indexes them."""
+    analyzer = _SPANISH if fieldname in _SPANISH_FIELDS else _ANALYZER
+    tokens = [(token.text, token.pos) for token in analyzer(text, positions=True)]
     analyzed = Analyzed(text for text, _ in tokens)
     analyzed.first = tokens[0][1] if tokens else 0
     return analyzed
@@ -112,8 +164,6 @@ class _Whole:
         return len(self.value)
 
 
-def _fold(word: str) -> str:
-    return word.lower().translate(accent_map)
 
 
 def text_analyzer():
@@ -121,7 +171,21 @@ def text_analyzer():
     return FoldingStemmer()
 
 
+def spanish_analyzer():
+    """The analyzer of title_es and body_es: see SpanishFoldingStemmer."""
+    return SpanishFoldingStemmer()
+
+
+def analyzer_for(fieldname: str):
+    """The analyzer a text field is indexed with (one of TEXT_FIELDS)."""
+    if fieldname not in TEXT_FIELDS:
+        raise KeyError(f"{fieldname!r} is not a text field")
+    return spanish_analyzer() if fieldname in _SPANISH_FIELDS else text_analyzer()
+
+
+_SPANISH_FIELDS = frozenset(LANGUAGE_FIELDS["es"])
 _ANALYZER = text_analyzer()
+_SPANISH = spanish_analyzer()
 
 
 def name_analyzer():
@@ -140,6 +204,9 @@ def build_schema() -> fields.Schema:
         # No spelling=True: its extra field doubled indexing time; suggestions come from
         # the stemmed lexicon instead (webapp.search).
         body=fields.TEXT(analyzer=text, stored=True),
+        # Spanish releases' terms; their text is stored in title and body like any other's.
+        title_es=fields.TEXT(analyzer=spanish_analyzer(), field_boost=2.5),
+        body_es=fields.TEXT(analyzer=spanish_analyzer()),
         date=fields.ID(stored=True, sortable=True),  # "YYYY-MM-DD", "" when unknown
         date_precision=fields.STORED(),
         year=fields.ID(stored=True),
@@ -150,6 +217,9 @@ def build_schema() -> fields.Schema:
         # codec checks the disk (a stat call) for every posting it writes.
         country_value=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         official_value=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
+        issuer_value=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
+        kind=fields.ID(stored=True),
+        language=fields.ID(stored=True),
         url=fields.STORED(),
         content_hash=fields.ID(stored=True, sortable=True),
         **{column: fields.COLUMN(columns.VarBytesColumn()) for column in TERM_SEQUENCES.values()},
@@ -159,17 +229,22 @@ def build_schema() -> fields.Schema:
 
 
 def release_document(release) -> dict:
-    """The field values Whoosh indexes and stores for one Release."""
-    title, body = analyze(release.title), analyze(release.body)
+    """The field values Whoosh indexes and stores for one Release.
+
+    Its title and body are analyzed into the text fields of its language (LANGUAGE_FIELDS);
+    "title" and "body" always store the text, with no terms when another pair holds them.
+    """
+    title_field, body_field = LANGUAGE_FIELDS.get(release.language, DEFAULT_TEXT_FIELDS)
+    terms = {title_field: analyze(release.title, title_field), body_field: analyze(release.body, body_field)}
+    terms.setdefault("title", Analyzed())
+    terms.setdefault("body", Analyzed())
     return {
         "id": release.id,
         "path": release.path,
-        "title": title,
+        **terms,
         "_stored_title": release.title,
-        "title_terms": term_sequence(title),
-        "body": body,
         "_stored_body": release.body,
-        "body_terms": term_sequence(body),
+        **{column: term_sequence(terms.get(fieldname, ())) for fieldname, column in TERM_SEQUENCES.items()},
         "date": release.date or "",
         "date_precision": release.date_precision,
         "year": release.date[:4] if release.date else "",
@@ -179,6 +254,9 @@ def release_document(release) -> dict:
         # KEYWORD(commas=True) splits on commas, so commas inside a value would split it.
         "country_value": ",".join(v.replace(",", " ") for v in release.countries),
         "official_value": ",".join(v.replace(",", " ") for v in release.officials),
+        "issuer_value": (release.issuer or "").replace(",", " "),
+        "kind": release.kind or "",
+        "language": release.language,
         "url": release.url,
         "content_hash": release.content_hash,
         "provenance": release.provenance,

@@ -43,3 +43,47 @@ def test_an_analyzed_value_indexes_the_same_terms_at_the_same_positions(text):
     replayed = [(t.text, t.pos) for t in text_analyzer()(analyzed, positions=True, mode="index")]
     assert replayed == [(t.text, t.pos) for t in REFERENCE(text, positions=True, mode="index")]
     assert term_sequence(analyzed) == (" " + " ".join(t for t, _ in replayed) + " ").encode()
+
+
+def spanish_and_english_index(tmp_path):
+    """An index of one Spanish and one English release, written as the indexer writes them."""
+    from whoosh import index as whoosh_index
+
+    from indexer.release import Release
+    from indexer.schema import build_schema, release_document
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        for rid, language, title, body in (
+            ("es.txt", "es", "Acuerdo de cooperación", "Los gobiernos firmaron un acuerdo para cooperar en seguridad."),
+            ("en.txt", "en", "Cooperation agreements", "The governments signed agreements to cooperate on security."),
+        ):
+            release = Release(id=rid, path=rid, title=title, date=None, date_precision=None, officials=[],
+                              countries=[], issuer=None, body=body, url=None, content_hash="h", language=language)
+            writer.add_document(**release_document(release))
+    return ix
+
+
+def test_spanish_releases_are_stemmed_as_spanish_and_english_ones_as_before(tmp_path):
+    from whoosh.qparser import MultifieldParser
+
+    from indexer.schema import TEXT_FIELDS
+
+    ix = spanish_and_english_index(tmp_path)
+    parser = MultifieldParser(list(TEXT_FIELDS), ix.schema)
+    with ix.searcher() as searcher:
+        def found(query):
+            return sorted(hit["id"] for hit in searcher.search(parser.parse(query)))
+
+        assert found("cooperación") == ["es.txt"]  # finds "cooperar" and "cooperación"
+        assert found("acuerdos") == ["es.txt"]  # finds "acuerdo"
+        assert found("cooperacion") == ["es.txt"]  # typed without its accent
+        assert found("agreement") == ["en.txt"]
+        assert found("cooperate") == ["en.txt"]  # English stems: "cooper", so not the Spanish text
+        stored = {hit["id"]: (hit["title"], hit["body"]) for hit in searcher.documents()}
+        assert stored["es.txt"] == ("Acuerdo de cooperación", "Los gobiernos firmaron un acuerdo para cooperar en seguridad.")
+        reader = searcher.reader()
+        assert sorted(t.decode() for t in reader.lexicon("body")) == sorted(
+            t for t in analyze("The governments signed agreements to cooperate on security.")
+        )
+        assert sorted(t.decode() for t in reader.lexicon("body_es")) == ["acuerd", "cooper", "firm", "gobi", "segur"]
