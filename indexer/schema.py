@@ -217,7 +217,8 @@ def build_schema() -> fields.Schema:
         # codec checks the disk (a stat call) for every posting it writes.
         country_value=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         official_value=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
-        issuer_value=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
+        # One issuer a release: an ID keeps a value with a comma whole.
+        issuer_value=fields.ID(stored=True),
         kind=fields.ID(stored=True),
         language=fields.ID(stored=True),
         url=fields.STORED(),
@@ -254,7 +255,7 @@ def release_document(release) -> dict:
         # KEYWORD(commas=True) splits on commas, so commas inside a value would split it.
         "country_value": ",".join(v.replace(",", " ") for v in release.countries),
         "official_value": ",".join(v.replace(",", " ") for v in release.officials),
-        "issuer_value": (release.issuer or "").replace(",", " "),
+        "issuer_value": release.issuer or "",
         "kind": release.kind or "",
         "language": release.language,
         "url": release.url,

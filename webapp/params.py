@@ -13,7 +13,8 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 # facet name (its GET parameter) -> label; the order is the order shown on the page
-FACETS = {"country": "Country", "official": "Official", "year": "Year"}
+FACETS = {"country": "Country", "official": "Official", "year": "Year", "issuer": "Issued by", "kind": "Kind",
+          "language": "Language"}
 MAX_FACET_VALUES = 20  # values of one facet chosen at once
 NO_DATE = "none"  # the year facet's value for releases with no known date
 
@@ -30,6 +31,9 @@ class SearchParams:
     country: tuple[str, ...] = ()
     official: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
+    issuer: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
     date_from: str | None = None  # "YYYY-MM-DD", inclusive
     date_to: str | None = None  # "YYYY-MM-DD", inclusive
     sort: str = "relevance"
@@ -118,6 +122,9 @@ def parse_params(args) -> tuple[SearchParams, list[str]]:
         country=_values(args, "country"),
         official=_values(args, "official"),
         year=_years(args),
+        issuer=_values(args, "issuer"),
+        kind=_values(args, "kind"),
+        language=_values(args, "language"),
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
         sort=sort,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from whoosh import qparser, query as wq
 
-SEARCHABLE_FIELDS = ("title", "body", "country", "official", "issuer", "year", "date")
+SEARCHABLE_FIELDS = ("title", "body", "country", "official", "issuer", "kind", "language", "year", "date")
 TEXT_FIELDS = ("title", "body", "title_es", "body_es")  # searched by plain words, where the schema has them
 RANGE_FIELDS = ("year", "date")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -84,6 +84,8 @@ def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
     typed = q
     q = _US.sub("U.S.", _short_ranges(q))
     problem = syntax_problem(q)
+    if problem is None and _only_common_words(q, parser):
+        return _common_words_reading(_PLAIN_WORD.findall(q), None)
     notices: list[str] = []
     if problem is None:
         try:
@@ -100,16 +102,30 @@ def read_query(q: str, parser: qparser.QueryParser) -> QueryReading:
     if not words:
         return QueryReading(None, "", [f"Your query could not be searched because {problem}; showing all releases."])
     query = parser.parse(" ".join(words))
-    if query is wq.NullQuery:
-        # Only very common words, which are not indexed: nothing can match them, and
-        # listing every release instead would pretend otherwise.
-        shown = " ".join(dict.fromkeys(w.lower() for w in words))
-        because = [f"Your query was searched as plain words because {problem}."] if problem else []
-        return QueryReading(wq.NullQuery, shown, [
-            *because, f"“{shown}” is made only of very common words, which are not searchable; add a more telling word."
-        ])
+    if query is wq.NullQuery or _only_common_words(" ".join(words), parser):
+        return _common_words_reading(words, problem)
     notice = f"Your query was searched as plain words because {problem}."
     return _reading(query, q, typed, parser, [notice], relaxable=True)
+
+
+def _only_common_words(q: str, parser) -> bool:
+    """Whether `q` is plain words that are all stop words of the default (English)
+    analyzer: "the of and". (The Spanish fields would otherwise search "the".)"""
+    words = _PLAIN_WORD.findall(q)
+    if not words or any(c in q for c in ':"*?()[]{}^~'):
+        return False
+    analyzer = parser.schema["body"].analyzer
+    return not any(True for word in words for _ in analyzer(word))
+
+
+def _common_words_reading(words: list[str], problem: str | None) -> QueryReading:
+    """Only very common words, which are not indexed: nothing can match them, and
+    listing every release instead would pretend otherwise."""
+    shown = " ".join(dict.fromkeys(w.lower() for w in words))
+    because = [f"Your query was searched as plain words because {problem}."] if problem else []
+    return QueryReading(wq.NullQuery, shown, [
+        *because, f"“{shown}” is made only of very common words, which are not searchable; add a more telling word."
+    ])
 
 
 def _reading(query: wq.Query, q: str, typed: str, parser, notices: list[str], *, relaxable: bool) -> QueryReading:
@@ -266,7 +282,12 @@ def describe(query: wq.Query, originals: dict[str, str], show_title: bool = Fals
     """
     if isinstance(query, (wq.And, wq.Or)):
         joiner = " AND " if isinstance(query, wq.And) else " OR "
-        parts = list(dict.fromkeys(describe(q, originals, show_title) for q in query.subqueries))
+        children = query.subqueries
+        if isinstance(query, wq.Or) and any(getattr(c, "fieldname", None) in ("title", "body") for c in children):
+            # One word searched in every text field: the Spanish twins (stemmed their
+            # own way) say nothing more to a reader.
+            children = [c for c in children if getattr(c, "fieldname", None) not in ("title_es", "body_es")]
+        parts = list(dict.fromkeys(describe(q, originals, show_title) for q in children))
         if len(parts) == 1:
             return parts[0]
         return joiner.join(f"({p})" if " " in p and not p.startswith(('"', "NOT ")) else p for p in parts)

@@ -119,9 +119,16 @@ def _facet_group(result: ResultPage, facet: str) -> FacetGroup:
     return FacetGroup(facet, FACETS[facet], shown, more)
 
 
+LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese"}
+
+
 def facet_label(facet: str, value: str) -> str:
     """How a facet value reads on the page."""
-    return "no date" if facet == "year" and value == NO_DATE else value
+    if facet == "year" and value == NO_DATE:
+        return "no date"
+    if facet == "language":
+        return LANGUAGES.get(value, value)
+    return value
 
 
 def _chips(params: SearchParams) -> list[Link]:

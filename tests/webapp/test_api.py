@@ -38,7 +38,7 @@ def test_search_answers_with_the_whole_result_page(client):
         "https://obamawhitehouse.archives.gov/the-press-office/2012/03/06/fact-sheet-central-american-citizen-security-partnership"
     )
     assert isinstance(hit["score"], float) and hit["score"] > 0
-    assert list(facets) == ["country", "official", "year"]
+    assert list(facets) == ["country", "official", "year", "issuer", "kind", "language"]
     assert facets["year"] == [{"value": "2012", "count": 1, "selected": False}]
     assert {"value": "Panama", "count": 1, "selected": False} in facets["country"]
 

@@ -95,13 +95,14 @@ def test_help_page_documents_every_field_and_api_parameter(get):
     syntax = page.text("table.syntax")
     assert [f for f in SEARCHABLE_FIELDS if f != "body" and f"{f}:" not in syntax] == []
     assert page.texts(".api-params code") == [
-        "q", *FACETS, "from", "to", "sort", "relevance", "newest", "oldest", "page", "per_page"
+        "q", *FACETS, "year=none", "from", "to", "undated", "1", "from", "to", "verbatim", "1",
+        "sort", "relevance", "newest", "oldest", "page", "per_page",
     ]
 
 
 def test_every_example_on_the_help_page_is_read_without_a_notice(get):
     examples = [a["href"] for a in get("/about").soup.select("table.syntax a")]
-    assert len(examples) == 13
+    assert len(examples) == 17
     for href in examples:
         page = get(href)
         assert page.notices == [], href

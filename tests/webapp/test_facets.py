@@ -6,7 +6,8 @@ import pytest
 
 from tests.webapp.conftest import NEWEST_FIRST, R2009, R2011, R2012, R2019_DEC, R2019_MARCH
 
-LABELS = {"country": "Country", "official": "Official", "year": "Year"}
+from webapp.params import FACETS as LABELS
+from webapp.views import facet_label
 
 
 @pytest.fixture
@@ -18,7 +19,10 @@ def facts(client) -> dict[str, dict[str, set[str]]]:
         out[release_id] = {
             "country": set(release["countries"]),
             "official": set(release["officials"]),
-            "year": {release["date"][:4]},
+            "year": {release["date"][:4] if release["date"] else "none"},
+            "issuer": {release["issuer"]} if release["issuer"] else set(),
+            "kind": {release["kind"]} if release["kind"] else set(),
+            "language": {release["language"]} if release["language"] else set(),
         }
     return out
 
@@ -35,8 +39,8 @@ def expected_facets(facts, matched: set[str], filters: dict[str, list[str]]) -> 
         counts = {}
         for release_id in pool:
             for value in facts[release_id][facet]:
-                counts[value] = counts.get(value, 0) + 1
-        selected = filters.get(facet, [])
+                counts[facet_label(facet, value)] = counts.get(facet_label(facet, value), 0) + 1
+        selected = [facet_label(facet, v) for v in filters.get(facet, [])]
         shown = {v: (n, v in selected) for v, n in counts.items()} | {v: (counts.get(v, 0), True) for v in selected}
         if shown:
             out[label] = shown

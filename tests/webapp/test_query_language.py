@@ -64,7 +64,7 @@ def test_plain_panama_finds_panama_written_with_an_accent(write_release, own_cli
             "nosuchfield",  # "x" is too short to index
             [
                 "Your query was searched as plain words because there is no field named 'nosuchfield' "
-                "(fields: title, body, country, official, issuer, year, date)."
+                "(fields: title, body, country, official, issuer, kind, language, year, date)."
             ],
             0,
         ),

@@ -43,7 +43,7 @@ def test_query_language_readings(q, reading):
         ("border OR", "'OR' needs a word on each side"),
         ("border AND OR security", "two operators stand together"),
         ("country:", "'country:' has no value after it"),
-        ("nosuchfield:x", "there is no field named 'nosuchfield' (fields: title, body, country, official, issuer, year, date)"),
+        ("nosuchfield:x", "there is no field named 'nosuchfield' (fields: title, body, country, official, issuer, kind, language, year, date)"),
         ("*", "a wildcard needs at least two letters before * or ?"),
         ("b*", "a wildcard needs at least two letters before * or ?"),
         (" ".join(["word"] * 65), "it has more than 64 words"),
