@@ -32,6 +32,7 @@ def search_json():
             {**hit_json(hit), "snippet": str(hit.snippet), "score": hit.score, "missing": hit.missing}
             for hit in result.results
         ],
+        "timeline": [{"period": period, "count": count} for period, count in result.timeline],
         "facets": {
             facet: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
             for facet, values in result.facets.items()

@@ -54,6 +54,7 @@ class ResultPage:
     original_query: str | None = None  # the query as typed, when a corrected one was searched
     undated: int = 0  # matching releases a date filter leaves out for having no date
     generation: str = ""  # the index generation that answered (for ETags)
+    timeline: list[tuple[str, int]] = field(default_factory=list)  # (year or month, releases), gaps included
 
 
 @dataclass

@@ -10,6 +10,7 @@ spelling. Every step's work is bounded by the answer, not by the corpus or the q
 import math
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -56,11 +57,23 @@ class _Matched:
     counts: tuple[np.ndarray, np.ndarray] | None = None  # "most": (docs, how many words each has)
 
 
-def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool) -> ResultPage:
+@dataclass
+class _Answer:
+    """What a search found, before a page of it is cut out."""
+
+    reading: QueryReading
+    filters: dict[str, FrozenBitMap]
+    found: _Matched
+    notices: list[str]
+    original: str | None  # the query as typed, when a corrected one was searched
+
+
+def _answer(gen: Generation, params: SearchParams) -> _Answer:
+    """Read the query, match it (most words if all find few), correct it if it finds nothing."""
     reading = expand(read_query(params.q, parser_of(gen)), gen)
     filters = _filters(gen, params)
     found = _match(gen, reading, filters)
-    notices, suggestion, original = [], None, None
+    notices, original = [], None
     if not found.final and reading.query is not None and not params.verbatim:
         corrected = _corrected(gen, reading, params.q)
         if corrected is not None:
@@ -69,9 +82,24 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
             if again.final:
                 original, reading, found = params.q, retry, again
                 notices.append(f"No release matched “{params.q}”; showing results for “{corrected}” instead.")
-    if original is None and reading.query is not None and (found.mode == "most" or len(found.final) < SUGGEST_BELOW):
-        suggestion = _suggestion(gen, reading, params.q, filters)
+    if found.mode == "most" and reading.words:
+        n = len(reading.words)
+        with_all = int(np.count_nonzero(found.counts[1] == n))
+        notices.append(
+            f"No release has all {n} words; these match most of them."
+            if not with_all
+            else f"Only {with_all} {'release has' if with_all == 1 else 'releases have'} all {n} words; "
+            "after them come releases that match most of them."
+        )
+    return _Answer(reading, filters, found, notices, original)
 
+
+def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool) -> ResultPage:
+    answer = _answer(gen, params)
+    reading, found, filters = answer.reading, answer.found, answer.filters
+    suggestion = None
+    if answer.original is None and reading.query is not None and (found.mode == "most" or len(found.final) < SUGGEST_BELOW):
+        suggestion = _suggestion(gen, reading, params.q, filters)
     total = len(found.final)
     pages = max(1, math.ceil(total / params.per_page))
     page = min(params.page, pages)
@@ -79,15 +107,6 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
     ranked = _rank(gen, reading, params.sort, found, limit)[(page - 1) * params.per_page : limit]
     highlight = highlight_of(reading.query) if snippets else None
     results = [_hit(gen, gen.stored(doc), score, highlight, _missing(gen, reading, found, doc)) for doc, score in ranked]
-    if found.mode == "most" and reading.words:
-        n = len(reading.words)
-        with_all = int(np.count_nonzero(found.counts[1] == n)) if found.counts is not None else 0
-        notices.append(
-            f"No release has all {n} words; these match most of them."
-            if not with_all
-            else f"Only {with_all} {'release has' if with_all == 1 else 'releases have'} all {n} words; "
-            "after them come releases that match most of them."
-        )
     return ResultPage(
         params=params,
         total=total,
@@ -96,13 +115,50 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
         results=results,
         facets={f: _facet_values(gen, f, _restrict(found.matched, filters, skip=f), params) for f in FACETS} if facets else {},
         query_reading=reading.text,
-        notices=[*reading.notices, *notices],
+        notices=[*reading.notices, *answer.notices],
         suggestion=suggestion,
         match=found.mode,
         understood=reading.understood,
-        original_query=original,
+        original_query=answer.original,
         undated=_undated_left_out(gen, params, found, filters),
+        timeline=timeline(gen, found.final) if facets else [],
     )
+
+
+def all_results(engine: Engine, params: SearchParams) -> tuple[int, Iterator[Hit]]:
+    """How many releases a search finds, and all of them in the page's order, without
+    snippets (for feeds and exports). The order is computed once, as arrays; each
+    release's stored fields are read as the iterator reaches it, so memory stays flat
+    whatever the count."""
+    gen = engine.generation()
+    answer = _answer(gen, params)
+    ranked = _rank(gen, answer.reading, params.sort, answer.found, len(answer.found.final))
+
+    def hits() -> Iterator[Hit]:
+        for doc, score in ranked:
+            yield _hit(gen, gen.stored(doc), score, None, _missing(gen, answer.reading, answer.found, doc))
+
+    return len(answer.found.final), hits()
+
+
+def timeline(gen: Generation, docs: FrozenBitMap) -> list[tuple[str, int]]:
+    """How many of `docs` each period holds, every period from the first to the last in
+    order (empty ones too): years ("2011"), or months ("2011-07") when the dated
+    releases span under two years. Releases with no date are left out."""
+    dates = gen.dates[doc_array(docs)] if docs else np.zeros(0, dtype=np.int32)
+    dates = dates[dates > 0]
+    if not len(dates):
+        return []
+    first, last = int(dates.min()), int(dates.max())
+    if last - first < 20000:  # under two years, as YYYYMMDD numbers
+        months = (dates // 10000) * 12 + (dates // 100) % 100 - 1
+        low = int(months.min())
+        counts = np.bincount(months - low)
+        return [(f"{(low + n) // 12}-{(low + n) % 12 + 1:02d}", int(c)) for n, c in enumerate(counts)]
+    years = dates // 10000
+    low = int(years.min())
+    counts = np.bincount(years - low)
+    return [(str(low + n), int(c)) for n, c in enumerate(counts)]
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ def test_search_answers_with_the_whole_result_page(client):
     release = client.get(f"/api/releases/{R2012}").get_json()
     (hit,) = answer.pop("results")
     facets = answer.pop("facets")
+    assert answer.pop("timeline") == [{"period": "2012-03", "count": 1}]  # one release: its month
     assert answer == {
         "total": 1,
         "page": 1,

@@ -190,3 +190,17 @@ def test_did_you_mean_is_offered_when_the_correction_finds_more(client):
 
 def test_names_from_the_facets_are_in_the_vocabulary(client):
     assert api(client, q="Calderin")["corrected_from"] == "Calderin"
+
+
+# --- the shape of a result set over time -------------------------------------------------------
+
+
+def test_the_timeline_counts_every_year_in_order_with_gaps(client):
+    timeline = api(client, q="security")["timeline"]
+    assert [t["period"] for t in timeline] == [str(y) for y in range(2009, 2020)]
+    assert {t["period"]: t["count"] for t in timeline if t["count"]} == {"2009": 1, "2011": 1, "2012": 1, "2019": 2}
+
+
+def test_the_timeline_counts_months_when_the_results_span_under_two_years(client):
+    timeline = api(client, q="security", year="2019")["timeline"]
+    assert (timeline[0], timeline[-1], len(timeline)) == ({"period": "2019-03", "count": 1}, {"period": "2019-12", "count": 1}, 10)
