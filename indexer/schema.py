@@ -56,6 +56,7 @@ class FoldingStemmer(Tokenizer):
 
     WORD = re.compile(r"\w+(?:\.?\w+)*")
     MIN_LENGTH = 2  # StopFilter's default: one-letter words are not indexed
+    STOP_WORDS = STOP_WORDS  # folded words it does not index (the web app's highlighter skips them too)
     _terms: dict[str, str | None] = {}  # word -> term, None for stop words; per process
     _CACHE_MAX = 500_000
 
@@ -88,7 +89,7 @@ class FoldingStemmer(Tokenizer):
 
     def _term(self, word: str) -> str | None:
         folded = _fold(word)
-        term = porter2_stem(folded) if len(folded) >= self.MIN_LENGTH and folded not in STOP_WORDS else None
+        term = porter2_stem(folded) if len(folded) >= self.MIN_LENGTH and folded not in self.STOP_WORDS else None
         if len(self._terms) < self._CACHE_MAX:
             self._terms[word] = term
         return term
@@ -104,7 +105,7 @@ class SpanishFoldingStemmer(FoldingStemmer):
     """
 
     _terms: dict[str, str | None] = {}  # its own cache: the same word stems differently in English
-    _STOP_WORDS = frozenset(_fold(w) for w in stopwords_for_language("es"))
+    STOP_WORDS = frozenset(_fold(w) for w in stopwords_for_language("es"))
     _STEMMER = SpanishStemmer()
     # Folded ending -> the accented one the Snowball rules expect; longest first.
     _ACCENTED_ENDINGS = (("logias", "logías"), ("logia", "logía"), ("acion", "ación"), ("ucion", "ución"),
@@ -112,7 +113,7 @@ class SpanishFoldingStemmer(FoldingStemmer):
 
     def _term(self, word: str) -> str | None:
         folded = _fold(word)
-        if len(folded) < self.MIN_LENGTH or folded in self._STOP_WORDS:
+        if len(folded) < self.MIN_LENGTH or folded in self.STOP_WORDS:
             term = None
         else:
             accented = folded
@@ -120,7 +121,12 @@ class SpanishFoldingStemmer(FoldingStemmer):
                 if folded.endswith(ending):
                     accented = folded[: -len(ending)] + restored
                     break
-            term = _fold(self._STEMMER.stem(accented))
+            try:
+                term = _fold(self._STEMMER.stem(accented))
+            except IndexError:
+                # Whoosh's Snowball Spanish rules index past the end of some short
+                # regions ("zzgu"): such a word is indexed unstemmed.
+                term = folded
         if len(self._terms) < self._CACHE_MAX:
             self._terms[word] = term
         return term

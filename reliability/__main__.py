@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from reliability.abuse import run_abuse
 from reliability.fuzz import fuzz_app, run_fuzz
 from reliability.hostile import run_hostile
 from reliability.kills import run_full_disk, run_kills
@@ -33,6 +34,7 @@ SIZES = {
         "serving": {"releases": 200, "versioned": 12, "rounds": 4, "clients": 3},
         "fuzz": {"examples": 300},
         "load": {"releases": 300, "seconds": 10.0, "clients": 4},
+        "abuse": {"releases": 300, "seconds": 8.0, "clients": 4, "huge_words": 30_000, "huge_bytes": 2_000_000},
     },
     "long": {
         "hostile": {"good": 500},
@@ -41,9 +43,10 @@ SIZES = {
         "serving": {"releases": 2000, "versioned": 40, "rounds": 12, "clients": 4, "churn": 60},
         "fuzz": {"examples": 3000},
         "load": {"releases": 10000, "seconds": 60.0, "clients": 8},
+        "abuse": {"releases": 10000, "seconds": 30.0, "clients": 4},
     },
 }
-PARTS = ("hostile", "kills", "disk", "serving", "fuzz", "load")
+PARTS = ("hostile", "kills", "disk", "serving", "fuzz", "load", "abuse")
 
 
 def _fuzz(work_dir: Path, examples: int):
@@ -61,6 +64,7 @@ RUNNERS = {
     "serving": run_serving,
     "fuzz": _fuzz,
     "load": run_load_test,
+    "abuse": run_abuse,
 }
 
 
@@ -156,6 +160,17 @@ def format_table(results: dict) -> str:
         row("load", "latency p50 / p95 / p99", f"{lat.get('p50')} / {lat.get('p95')} / {lat.get('p99')} ms")
         row("load", "errors", f"{lo['errors']} {lo['error_kinds'] or ''}".strip())
         row("load", "index untouched by serving", "yes" if lo["index_unchanged"] else "NO")
+    a = parts.get("abuse", {})
+    if "slowest" in a:
+        normal = a["normal_under_load"]["latency_ms"] or {}
+        row("abuse", "releases (two hostile); hostile requests by kind", f"{a['releases']:,}; {_short_list(list(a['hostile_kinds'].items()), 9)}")
+        row("abuse", "slowest single hostile request", " ".join(str(v) for v in a["slowest"][0][:3]) + " s" if a["slowest"] else "-")
+        row("abuse", "statuses of the single pass", ", ".join(f"{k}: {v}" for k, v in sorted(a["statuses"].items())))
+        row("abuse", "hostile clients under load: requests; statuses",
+            f"{a['hostile_load']['requests']:,}; {a['hostile_load']['statuses']}")
+        row("abuse", "ordinary searches meanwhile: p50 / p95 / p99",
+            f"{normal.get('p50')} / {normal.get('p95')} / {normal.get('p99')} ms ({a['normal_under_load']['requests']} requests)")
+        row("abuse", "workers killed for timing out", a["worker_timeouts"])
     rows = []
     for part, figures in parts.items():
         row(part, "problems; seconds", f"{len(figures.get('problems', []))}; {figures.get('wall_seconds')}")
@@ -189,7 +204,7 @@ def _counts(items) -> str:
 
 def _label(part: str) -> str:
     return {"hostile": "hostile files", "kills": "SIGKILL", "disk": "full disk", "serving": "index while serving",
-            "fuzz": "query fuzzing", "load": "load"}[part]
+            "fuzz": "query fuzzing", "load": "load", "abuse": "hostile requests"}[part]
 
 
 def _short_list(values: list, limit: int = 8) -> str:

@@ -7,9 +7,9 @@ link to it; `render` says which ids it drew.
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from webapp.highlight import Span, mark
+from webapp.highlight import Span, marked_pieces
 from webapp.results import Mention
 
 
@@ -35,13 +35,14 @@ def render(body: str, spans: list[Span], mentions: list[Mention]) -> RenderedTex
         key=lambda m: (m[0], -m[1]),
     )
     spans = sorted(spans, key=lambda s: s.start)
-    out: list[Markup] = []
+    out: list[str] = []
     anchors: dict[tuple[str, str], str] = {}
     used: set[str] = set()
+    opening: dict[tuple[str, str], str] = {}  # each value's <span ...> without its id, escaped once
     pos = 0
     next_span = 0  # spans before it are drawn or skipped: each is looked at once
 
-    def marked(start: int, end: int) -> Markup:
+    def marked(start: int, end: int) -> None:
         nonlocal next_span
         inside = []
         while next_span < len(spans) and spans[next_span].start < end:
@@ -49,23 +50,26 @@ def render(body: str, spans: list[Span], mentions: list[Mention]) -> RenderedTex
             if span.start >= start and span.end <= end:
                 inside.append(span)
             next_span += 1
-        return mark(body[start:end], inside, offset=start)
+        out.extend(marked_pieces(body[start:end], inside, offset=start))
 
     for start, end, mention in marks:
         if start < pos:
             continue
-        out.append(marked(pos, start))
+        marked(pos, start)
         key = (mention.facet, mention.value)
+        tag = opening.get(key)
+        if tag is None:
+            facet, value = str(escape(mention.facet)), str(escape(mention.value))
+            tag = opening[key] = f'<span class="mention mention-{facet}" title="{facet}: {value}"'
         anchor = mention_anchor(*key)
-        first = key not in anchors and anchor not in used
-        if first:
+        if key not in anchors and anchor not in used:
             anchors[key] = anchor
             used.add(anchor)
-        out.append(
-            Markup('<span class="mention mention-{0}"{1} title="{0}: {2}">{3}</span>').format(
-                mention.facet, Markup(' id="{}"').format(anchor) if first else "", mention.value, marked(start, end)
-            )
-        )
+            out.append(f'{tag} id="{anchor}">')
+        else:
+            out.append(tag + ">")
+        marked(start, end)
+        out.append("</span>")
         pos = end
-    out.append(marked(pos, len(body)))
-    return RenderedText(Markup("").join(out), anchors)
+    marked(pos, len(body))
+    return RenderedText(Markup("".join(out)), anchors)

@@ -285,20 +285,21 @@ class Generation:
             found = self.reader.most_frequent_terms(fieldname, number)
             return [text.decode("utf-8") for _, text in found]
 
-    def expand(self, fieldname: str, prefix: str, pattern: re.Pattern | None, limit: int, scan: int) -> tuple[list[str], bool]:
-        """Terms of a field starting with `prefix` (and matching `pattern`), at most `limit`
-        of them, the most frequent first of the first `scan` looked at; and whether more
-        terms were left out. Bounded whatever the lexicon holds."""
+    def expand(self, fieldname: str, prefix: str, pattern: re.Pattern | None, limit: int,
+               scan: int) -> tuple[list[tuple[str, int]], bool]:
+        """Terms of a field starting with `prefix` (and matching `pattern`), with how many
+        documents hold each: at most `limit`, the most frequent of the first `scan`
+        looked at; and whether terms were left out. Bounded whatever the lexicon holds."""
         if fieldname not in self.schema:
             return [], False
         with self._whoosh:
-            looked = list(islice(self.reader.expand_prefix(fieldname, prefix), scan + 1))
+            looked = [(t.decode("utf-8"), info.doc_frequency()) for t, info in islice(self.reader.iter_prefix(fieldname, prefix), scan + 1)]
         cut = len(looked) > scan
-        terms = [t.decode("utf-8") for t in looked[:scan]]
+        terms = looked[:scan]
         if pattern is not None:
-            terms = [t for t in terms if pattern.fullmatch(t)]
+            terms = [(t, n) for t, n in terms if pattern.fullmatch(t)]
         if len(terms) > limit:
-            terms = sorted(terms, key=lambda t: -self.doc_frequency(fieldname, t))[:limit]
+            terms = sorted(terms, key=lambda item: -item[1])[:limit]
             cut = True
         return terms, cut
 

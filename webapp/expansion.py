@@ -69,8 +69,8 @@ def _pattern_terms(query, gen: Generation, notices: list[str]) -> wq.Query:
         pattern = re.compile(fnmatch.translate(text))
     terms, cut = gen.expand(query.fieldname, prefix, pattern, MAX_EXPANSION, EXPANSION_SCAN)
     chosen, postings = [], 0
-    for term in terms:
-        postings += gen.doc_frequency(query.fieldname, term)
+    for term, frequency in terms:
+        postings += frequency
         if chosen and postings > EXPANSION_POSTINGS * max(gen.doc_count, 1000):
             cut = True
             break

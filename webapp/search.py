@@ -66,22 +66,30 @@ class _Answer:
     found: _Matched
     notices: list[str]
     original: str | None  # the query as typed, when a corrected one was searched
+    suggestion: str | None  # "did you mean": a correction that finds more releases with all its words
 
 
 def _answer(gen: Generation, params: SearchParams) -> _Answer:
-    """Read the query, match it (most words if all find few), correct it if it finds nothing."""
+    """Read the query, match it (most words if all find few), correct it if it finds
+    nothing, or offer the correction if it finds more. The spelling is worked out at
+    most once a request."""
     reading = expand(read_query(params.q, parser_of(gen)), gen)
     filters = _filters(gen, params)
     found = _match(gen, reading, filters)
-    notices, original = [], None
-    if not found.final and reading.query is not None and not params.verbatim:
-        corrected = _corrected(gen, reading, params.q)
-        if corrected is not None:
-            retry = expand(read_query(corrected, parser_of(gen)), gen)
+    notices, original, suggestion = [], None, None
+    few = not found.final or found.mode == "most" or len(found.final) < SUGGEST_BELOW
+    corrected = _corrected(gen, reading, params.q) if reading.query is not None and few else None
+    if corrected is not None:
+        retry = expand(read_query(corrected, parser_of(gen)), gen)
+        if not found.final and not params.verbatim:
             again = _match(gen, retry, filters)
             if again.final:
                 original, reading, found = params.q, retry, again
                 notices.append(f"No release matched “{params.q}”; showing results for “{corrected}” instead.")
+        if original is None and retry.query is not None and retry.notices == reading.notices:
+            before = _restrict(matches(gen, reading.query), filters)
+            after = _restrict(matches(gen, retry.query), filters)
+            suggestion = corrected if len(after) > len(before) else None
     if found.mode == "most" and reading.words:
         n = len(reading.words)
         with_all = int(np.count_nonzero(found.counts[1] == n))
@@ -91,15 +99,12 @@ def _answer(gen: Generation, params: SearchParams) -> _Answer:
             else f"Only {with_all} {'release has' if with_all == 1 else 'releases have'} all {n} words; "
             "after them come releases that match most of them."
         )
-    return _Answer(reading, filters, found, notices, original)
+    return _Answer(reading, filters, found, notices, original, suggestion)
 
 
 def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool) -> ResultPage:
     answer = _answer(gen, params)
     reading, found, filters = answer.reading, answer.found, answer.filters
-    suggestion = None
-    if answer.original is None and reading.query is not None and (found.mode == "most" or len(found.final) < SUGGEST_BELOW):
-        suggestion = _suggestion(gen, reading, params.q, filters)
     total = len(found.final)
     pages = max(1, math.ceil(total / params.per_page))
     page = min(params.page, pages)
@@ -116,7 +121,7 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
         facets={f: _facet_values(gen, f, _restrict(found.matched, filters, skip=f), params) for f in FACETS} if facets else {},
         query_reading=reading.text,
         notices=[*reading.notices, *answer.notices],
-        suggestion=suggestion,
+        suggestion=answer.suggestion,
         match=found.mode,
         understood=reading.understood,
         original_query=answer.original,
@@ -290,19 +295,6 @@ def _cased_like(typed: str, word: str) -> str:
     if typed.isupper() and len(typed) > 1:
         return word.upper()
     return word[:1].upper() + word[1:] if typed[:1].isupper() else word
-
-
-def _suggestion(gen: Generation, reading: QueryReading, q: str, filters) -> str | None:
-    """A "did you mean" query, offered only if it finds more releases with all its words."""
-    corrected = _corrected(gen, reading, q)
-    if corrected is None:
-        return None
-    retry = expand(read_query(corrected, parser_of(gen)), gen)
-    if retry.query is None or retry.notices != reading.notices:
-        return None
-    before = _restrict(matches(gen, reading.query), filters)
-    after = _restrict(matches(gen, retry.query), filters)
-    return corrected if len(after) > len(before) else None
 
 
 # --- facets --------------------------------------------------------------------------------

@@ -87,3 +87,16 @@ def test_spanish_releases_are_stemmed_as_spanish_and_english_ones_as_before(tmp_
             t for t in analyze("The governments signed agreements to cooperate on security.")
         )
         assert sorted(t.decode() for t in reader.lexicon("body_es")) == ["acuerd", "cooper", "firm", "gobi", "segur"]
+
+
+def test_spanish_stemming_survives_words_its_rules_trip_on():
+    """Regression: Whoosh's Snowball Spanish stemmer raised IndexError on words such as
+    'crgue' (no vowel before the ending), so a query holding one answered 500, and a
+    release holding one could not be indexed."""
+    from whoosh.lang.snowball.spanish import SpanishStemmer
+
+    from indexer.schema import SpanishFoldingStemmer
+
+    with pytest.raises(IndexError):
+        SpanishStemmer().stem("crgue")
+    assert [t.text for t in SpanishFoldingStemmer()("crgue pgue acuerdos")] == ["crgue", "pgue", "acuerd"]

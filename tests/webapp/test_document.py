@@ -18,9 +18,9 @@ def test_anchor_moves_to_the_first_mention_actually_drawn():
     ]
     text = render(body, [], mentions)
     assert text.html == Markup(
-        '<span class="mention mention-official" id="m-official-mexico-city-mayor" '
-        'title="official: Mexico City Mayor">Mexico City</span> hosts '
-        '<span class="mention mention-country" id="m-country-mexico" title="country: Mexico">Mexico</span> talks.'
+        '<span class="mention mention-official" title="official: Mexico City Mayor" '
+        'id="m-official-mexico-city-mayor">Mexico City</span> hosts '
+        '<span class="mention mention-country" title="country: Mexico" id="m-country-mexico">Mexico</span> talks.'
     )
     assert text.anchors == {("official", "Mexico City Mayor"): "m-official-mexico-city-mayor", ("country", "Mexico"): "m-country-mexico"}
 
@@ -28,7 +28,7 @@ def test_anchor_moves_to_the_first_mention_actually_drawn():
 def test_mention_text_is_escaped():
     text = render("<b>Panama</b>", [], [Mention("country", "Panama", [(3, 9)])])
     assert text.html == Markup(
-        '&lt;b&gt;<span class="mention mention-country" id="m-country-panama" title="country: Panama">Panama</span>&lt;/b&gt;'
+        '&lt;b&gt;<span class="mention mention-country" title="country: Panama" id="m-country-panama">Panama</span>&lt;/b&gt;'
     )
 
 
@@ -37,7 +37,7 @@ def test_query_words_are_marked_inside_and_outside_mentions():
     spans = [Span(0, 6, "panama"), Span(11, 17, "panama"), Span(18, 24, "border")]
     text = render(body, spans, [Mention("country", "Panama", [(11, 17)])])
     assert text.html == Markup(
-        '<mark>Panama</mark> and <span class="mention mention-country" id="m-country-panama" title="country: Panama">'
+        '<mark>Panama</mark> and <span class="mention mention-country" title="country: Panama" id="m-country-panama">'
         "<mark>Panama</mark></span> <mark>border</mark>"
     )
 

@@ -73,7 +73,7 @@ def test_plain_panama_finds_panama_written_with_an_accent(write_release, own_cli
             "border",
             [
                 "Your query was longer than 500 characters; only its start was searched.",
-                "Your query was searched as plain words because it has more than 64 words.",
+                "Your query was searched as plain words because it has more than 32 words.",
             ],
             5,
         ),
