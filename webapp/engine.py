@@ -286,22 +286,22 @@ class Generation:
             return [text.decode("utf-8") for _, text in found]
 
     def expand(self, fieldname: str, prefix: str, pattern: re.Pattern | None, limit: int,
-               scan: int) -> tuple[list[tuple[str, int]], bool]:
-        """Terms of a field starting with `prefix` (and matching `pattern`), with how many
-        documents hold each: at most `limit`, the most frequent of the first `scan`
-        looked at; and whether terms were left out. Bounded whatever the lexicon holds."""
+               scan: int) -> tuple[list[str], bool]:
+        """The first `limit` terms of a field, in lexicon order, that start with `prefix`
+        (and match `pattern`), looking at no more than `scan` terms; and whether more
+        may exist. Bounded whatever the lexicon holds (Elasticsearch's max_expansions
+        takes terms in index order the same way)."""
         if fieldname not in self.schema:
             return [], False
+        found: list[str] = []
         with self._whoosh:
-            looked = [(t.decode("utf-8"), info.doc_frequency()) for t, info in islice(self.reader.iter_prefix(fieldname, prefix), scan + 1)]
-        cut = len(looked) > scan
-        terms = looked[:scan]
-        if pattern is not None:
-            terms = [(t, n) for t, n in terms if pattern.fullmatch(t)]
-        if len(terms) > limit:
-            terms = sorted(terms, key=lambda item: -item[1])[:limit]
-            cut = True
-        return terms, cut
+            for looked, term in enumerate(self.reader.expand_prefix(fieldname, prefix)):
+                if looked >= scan or len(found) == limit:
+                    return found, True
+                text = term.decode("utf-8")
+                if pattern is None or pattern.fullmatch(text):
+                    found.append(text)
+        return found, False
 
     def vocabulary(self) -> dict[str, int]:
         """Words the releases use, with how many releases use each (written by the

@@ -18,7 +18,7 @@ from webapp.engine import Generation
 from webapp.query import QueryReading, WordGroup, text_fields
 
 MAX_EXPANSION = 50  # terms a prefix or wildcard stands for (Elasticsearch's max_expansions)
-EXPANSION_SCAN = 2000  # terms of the lexicon looked at for one prefix
+EXPANSION_SCAN = 2000  # terms of the lexicon looked at for one wildcard's matches
 EXPANSION_POSTINGS = 20  # at most this many corpus sizes (1,000 at least) of postings for one expansion
 YEARS = range(1900, 2100)
 MAX_COUNTRY_WORDS = 5  # the longest country name looked for among consecutive words
@@ -69,15 +69,15 @@ def _pattern_terms(query, gen: Generation, notices: list[str]) -> wq.Query:
         pattern = re.compile(fnmatch.translate(text))
     terms, cut = gen.expand(query.fieldname, prefix, pattern, MAX_EXPANSION, EXPANSION_SCAN)
     chosen, postings = [], 0
-    for term, frequency in terms:
-        postings += frequency
+    for term in terms:
+        postings += gen.doc_frequency(query.fieldname, term)
         if chosen and postings > EXPANSION_POSTINGS * max(gen.doc_count, 1000):
             cut = True
             break
         chosen.append(term)
     shown = text + ("*" if isinstance(query, wq.Prefix) else "")
     if cut:
-        sentence = f"'{shown}' matches too many words; only the {len(chosen)} most common of them were searched."
+        sentence = f"'{shown}' matches too many words; only the first {len(chosen)} of them (in alphabetical order) were searched."
         if sentence not in notices:
             notices.append(sentence)
     if not chosen:
