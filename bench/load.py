@@ -30,11 +30,14 @@ class ServerFailed(Exception):
 
 
 @contextmanager
-def serving(index_dir: Path, log_path: Path, workers: int = 2):
-    """Run gunicorn with `workers` on a free loopback port; yield (port, master pid)."""
+def serving(index_dir: Path, log_path: Path, workers: int = 2, threads: int = 1):
+    """Run gunicorn with `workers` (sync, or gthread with `threads` > 1) on a free
+    loopback port; yield (port, master pid)."""
     port = free_port()
     env = dict(os.environ, RELEASE_SEARCH_INDEX_DIR=str(Path(index_dir).resolve()))
     command = [str(GUNICORN), "-w", str(workers), "-b", f"{HOST}:{port}", "webapp:create_app()"]
+    if threads > 1:
+        command[1:1] = ["-k", "gthread", "--threads", str(threads)]
     with open(log_path, "wb") as log:
         # Its own session: Ctrl-C reaches only us, and the finally below stops it in order.
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -510,6 +510,11 @@ class Engine:
                 # Its files stay readable while mapped; it goes when the last user does.
             return self._current
 
+    @property
+    def opened(self) -> Generation | None:
+        """The generation opened last (None before the first), without looking for a newer one."""
+        return self._current
+
     def start_watching(self, seconds: float = WATCH_SECONDS) -> None:
         """Open and warm each new generation in the background, before requests need it."""
         if self._watcher is not None:

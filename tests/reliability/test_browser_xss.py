@@ -62,7 +62,9 @@ def visit(base_url: str, paths: list[str]) -> dict[str, dict]:
                 page.on("console", lambda m, console=console: console.append(m.text) if m.type in ("error", "warning") else None)
                 page.on("pageerror", lambda e, console=console: console.append(f"page error: {e}"))
                 response = page.goto(path, wait_until="load")
-                page.wait_for_timeout(300)  # let any onerror of a broken image fire
+                # Every image has loaded or failed, so any onerror handler has had its chance
+                # to fire (a fixed sleep proved nothing about that).
+                page.wait_for_function("Array.from(document.images).every((image) => image.complete)")
                 state = page.evaluate(INSPECT)
                 seen[path] = {"status": response.status, "dialogs": dialogs, "console": console, **state}
                 context.close()

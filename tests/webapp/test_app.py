@@ -184,3 +184,11 @@ def test_new_release_is_found_without_a_restart(corpus_dir, index_dir, get):
     assert get("/", via=client).total == 5
     assert client.get(f"/release/{NEWEST_FIRST[0]}").status_code == 404
 
+
+def test_a_worker_warms_the_index_when_it_starts(corpus_index):
+    app = create_app({"TESTING": True, "RELEASE_SEARCH_INDEX_DIR": corpus_index, "RELEASE_SEARCH_WARM": True})
+    engine = app.extensions["release_engine"]
+    gen = engine.opened  # opened by create_app, before any request
+    assert gen is not None and "facets" in vars(gen) and "dates" in vars(gen) and "live" in vars(gen)
+    cold = create_app({"TESTING": True, "RELEASE_SEARCH_INDEX_DIR": corpus_index, "RELEASE_SEARCH_WARM": False})
+    assert cold.extensions["release_engine"].opened is None
