@@ -52,8 +52,10 @@ class Fts5Engine:
 
 
 def time_engine(engine: OurEngine | Fts5Engine, specs: list[QuerySpec], rounds: int) -> dict:
-    """Per mode: p50/p95/p99 in ms over all timings; per query: total hits and median ms."""
+    """Per mode: p50/p95/p99 in ms over all timings; per query: total hits and median ms;
+    and every +facets+snippets timing of each query."""
     figures, per_query = {}, {spec.label: {"kind": spec.kind} for spec in specs}
+    full: dict[str, list[float]] = {}
     for mode, options in MODES.items():
         timings: dict[str, list[float]] = {spec.label: [] for spec in specs}
         for spec in specs:  # warm-up: opens the searcher, fills OS and engine caches
@@ -66,7 +68,9 @@ def time_engine(engine: OurEngine | Fts5Engine, specs: list[QuerySpec], rounds: 
         figures[mode] = percentiles([t for ts in timings.values() for t in ts])
         for label, ts in timings.items():
             per_query[label][f"{mode}_ms"] = round(statistics.median(ts), 3)
-    return {"modes": figures, "queries": per_query}
+        if mode == "facets+snippets":
+            full = timings
+    return {"modes": figures, "queries": per_query, "timings": full}
 
 
 def first_pass(engine: OurEngine | Fts5Engine, specs: list[QuerySpec]) -> dict:

@@ -114,6 +114,34 @@ QUERIES: list[QuerySpec] = [
 ]
 
 
+# Searches no release fully matches, which go on with releases matching most words, and
+# misspelt ones, which are corrected: ours only (FTS5 has neither), timed as their own rows.
+DEAD_ENDS: list[QuerySpec] = [
+    *_specs(
+        "most words",
+        "border security zeppelin quixotry",
+        "human smuggling atlantis",
+        "aviation security overland nowhere",
+        "money laundering cryptozoology",
+        "fentanyl seizure hovercraft yurt",
+        "citizen security panama zanzibar",
+        "cargo screening 1850",
+        "information sharing llanfair partners",
+    ),
+    *_specs(
+        "misspelt",
+        "secrity cooperaton",
+        "bordr",
+        "trafficing",
+        "migraton policy",
+        "enforcment partners",
+        "cybersecurty",
+        "smugling",
+        "Guatamala border",
+    ),
+]
+
+
 def with_each_year(specs: list[QuerySpec], years: range) -> list[QuerySpec]:
     """Every spec, and every spec narrowed to each year: more distinct searches than the
     app's result-page cache holds, so HTTP load is not served from that cache."""

@@ -46,6 +46,7 @@ def _query_table(size: int, figures: dict) -> list[str]:
         for kind, k in queries["by_kind"].items()
     ]
     differ = queries["totals_differ"]
+    dead_ends = [[kind, f["n"], f["p50"], f["p95"]] for kind, f in queries.get("dead_ends", {}).items()]
     return [
         f"Query latency, ms, at {size:,} releases (+ any added): ours = webapp.search, page cache emptied before each;",
         "  timed rounds follow a warm-up pass; 'first pass, cold' is one pass right after opening (+facets+snippets)",
@@ -56,6 +57,8 @@ def _query_table(size: int, figures: dict) -> list[str]:
         )),
         f"  hit totals differ on {len(differ)} of {len(queries['per_query'])} queries"
         + (f" (stemmers and stop words differ), e.g. {', '.join(differ[:6])}" if differ else ""),
+        "  no dead ends, ours only (+facets+snippets, ms): most words = no release has them all; misspelt = corrected",
+        *("  " + line for line in _table(["path", "timings", "p50", "p95"], dead_ends)),
     ]
 
 

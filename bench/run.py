@@ -21,9 +21,9 @@ import whoosh
 from bench import fts5, generate
 from bench.generate import FIRST_DAY, LAST_DAY, VOCABULARY, add_releases, generate_corpus
 from bench.indexing import IndexingFailed, dir_size, run_indexer
-from bench.latency import MODES, Fts5Engine, OurEngine, first_pass, time_engine
+from bench.latency import MODES, Fts5Engine, OurEngine, first_pass, percentiles, time_engine
 from bench.load import ServerFailed, run_load, serving, worker_memory
-from bench.queries import QUERIES, with_each_year
+from bench.queries import DEAD_ENDS, QUERIES, with_each_year
 from bench.report import format_report
 from indexer import store
 
@@ -172,13 +172,24 @@ def compare_queries(index_dir: Path, db_path: Path, rounds: int) -> dict:
             row[f"ours_{mode}_ms"], row[f"fts5_{mode}_ms"] = mine[f"{mode}_ms"], theirs[f"{mode}_ms"]
         per_query.append(row)
     differ = [q["query"] for q in per_query if q["ours_total"] != q["fts5_total"]]
+    dead_ends = time_engine(OurEngine(index_dir), DEAD_ENDS, rounds)
     return {
+        "dead_ends": dead_end_rows(dead_ends),
         "ours": ours["modes"],
         "fts5": baseline["modes"],
         "ratio": ratio,
         "by_kind": by_kind(per_query),
         "totals_differ": differ,
         "per_query": per_query,
+    }
+
+
+def dead_end_rows(timed: dict) -> dict:
+    """kind -> p50/p95 ms (+facets+snippets) over the dead-end queries of that kind."""
+    kinds = {spec.kind for spec in DEAD_ENDS}
+    return {
+        kind: percentiles([ms for spec in DEAD_ENDS if spec.kind == kind for ms in timed["timings"][spec.label]])
+        for kind in sorted(kinds)
     }
 
 

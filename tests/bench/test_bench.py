@@ -141,6 +141,8 @@ def test_a_small_run_with_http_ends_cleanly(tmp_path):
     assert size["fts5"]["releases"] == 60
     assert set(size["queries"]["ours"]) == set(size["queries"]["fts5"]) == {"search", "facets", "facets+snippets", FIRST_PASS}
     assert size["queries"]["ratio"].keys() == size["queries"]["ours"].keys()
+    assert set(size["queries"]["dead_ends"]) == {"misspelt", "most words"}
+    assert all(row["n"] == 8 for row in size["queries"]["dead_ends"].values())  # 8 queries x 1 round
     assert results["http"]["fixed"]["errors"] == results["http"]["varied"]["errors"] == 0
     assert results["http"]["fixed"]["requests"] > 0 and len(results["http"]["workers"]) == 2
     assert "Query latency" in done.stdout and "HTTP /search" in done.stdout
