@@ -83,7 +83,7 @@ class Facet:
         value_ids = np.concatenate([np.full(len(d), n, dtype=np.uint32) for d, n in pairs]) if pairs else docs
         order = np.argsort(docs, kind="stable")
         self._value_ids = value_ids[order]
-        self._offsets = np.searchsorted(docs[order], np.arange(doc_count + 1, dtype=np.uint32))
+        self._offsets = np.searchsorted(docs[order], np.arange(doc_count + 1, dtype=np.uint32)).astype(np.uint32)
 
     def counts(self, docs: FrozenBitMap) -> dict[str, int]:
         """How many of `docs` carry each value (values with none left out)."""
@@ -143,7 +143,7 @@ class Generation:
         """Build what the first searches need, so that no person's request pays for it."""
         self.live, self.facets, self.dates, self.date_order  # noqa: B018 - cached properties
         for fieldname in self.schema.scorable_names():
-            self.lengths(fieldname)
+            self.length_codes(fieldname)
         for fieldname in ("title", "body"):
             for text in self.frequent_terms(fieldname, terms):
                 self.postings(fieldname, text)
@@ -247,19 +247,20 @@ class Generation:
         with self._whoosh:
             idf = self.searcher.idf(fieldname, text)
             avgfl = self.searcher.avg_field_length(fieldname) or 1
-        fl = self.lengths(fieldname)[docs[found]]
+        fl = _LENGTH_OF_CODE[self.length_codes(fieldname)[docs[found]]]
         k1, b = self._k1, self._b
         scores[found] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
         return scores
 
-    def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's length in a field, as Whoosh's scorer reads it (one byte each)."""
+    def length_codes(self, fieldname: str) -> np.ndarray:
+        """Each document's length in a field as the byte Whoosh stores (`_LENGTH_OF_CODE`
+        gives the length its scorer uses): one byte a document."""
         found = self._lengths.get(fieldname)
         if found is None:
-            found = self._lengths[fieldname] = self._read_lengths(fieldname)
+            found = self._lengths[fieldname] = self._read_length_codes(fieldname)
         return found
 
-    def _read_lengths(self, fieldname: str) -> np.ndarray:
+    def _read_length_codes(self, fieldname: str) -> np.ndarray:
         codes = np.zeros(self.doc_count, dtype=np.uint8)
         with self._whoosh:
             for reader, offset in self._leaves:
@@ -270,7 +271,7 @@ class Generation:
                     continue
                 raw = column._dbfile.get(column._basepos, column._count)  # noqa: SLF001
                 codes[offset : offset + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-        return _LENGTH_OF_CODE[codes]
+        return codes
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         """How many documents hold a term (deleted ones included until a merge): cheap."""
