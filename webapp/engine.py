@@ -144,9 +144,8 @@ class Generation:
         self.live, self.facets, self.dates, self.date_order  # noqa: B018 - cached properties
         for fieldname in self.schema.scorable_names():
             self.length_codes(fieldname)
-        for fieldname in ("title", "body"):
-            for text in self.frequent_terms(fieldname, terms):
-                self.postings(fieldname, text)
+        for fieldname, text in self.frequent_terms(terms):
+            self.postings(fieldname, text)
 
     def memo(self, name: str, build):
         """What another module derives once per generation (a query parser, a speller)."""
@@ -278,13 +277,17 @@ class Generation:
         with self._whoosh:
             return self.reader.doc_frequency(fieldname, text) if (fieldname, text) in self.reader else 0
 
-    def frequent_terms(self, fieldname: str, number: int) -> list[str]:
-        """The `number` terms of a field held by most documents (reads the whole lexicon)."""
-        if fieldname not in self.schema or not number:
-            return []
-        with self._whoosh:
-            found = self.reader.most_frequent_terms(fieldname, number)
-            return [text.decode("utf-8") for _, text in found]
+    def frequent_terms(self, number: int) -> list[tuple[str, str]]:
+        """(field, term) of the `number` words most releases use, as title and body index
+        them: from the vocabulary kept with the index, not a walk of the whole lexicon
+        (which would read every page of the term files into each worker)."""
+        words = [word for word, _ in vocabulary.read(self.path).most_common(number)]
+        out = []
+        for fieldname in ("title", "body"):
+            if fieldname in self.schema:
+                analyzer = self.schema[fieldname].analyzer
+                out += [(fieldname, token.text) for word in words for token in analyzer(word)]
+        return list(dict.fromkeys(out))
 
     def expand(self, fieldname: str, prefix: str, pattern: re.Pattern | None, limit: int,
                scan: int) -> tuple[list[str], bool]:
