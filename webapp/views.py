@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from webapp import engine
-from webapp.params import FACETS, NO_DATE, SORTS, SearchParams, parse_params
+from webapp.params import FACETS, NO_DATE, SORTS, SearchParams, parse_params, year_range
 from webapp.results import ReleaseDetail, ResultPage
 from webapp.search import get_release, search
 
@@ -126,6 +126,9 @@ def facet_label(facet: str, value: str) -> str:
     """How a facet value reads on the page."""
     if facet == "year" and value == NO_DATE:
         return "no date"
+    if facet == "year" and year_range(value):
+        low, high = year_range(value)
+        return f"{low} onwards" if high is None else f"up to {high}" if low is None else f"{low}–{high}"
     if facet == "language":
         return LANGUAGES.get(value, value)
     return value
