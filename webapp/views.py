@@ -6,7 +6,7 @@ current SearchParams, so the templates are plain links that work without JavaScr
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from webapp import engine
-from webapp.params import FACETS, NO_DATE, SORTS, SearchParams, parse_params, year_range
+from webapp.params import DEFAULT_PER_PAGE, FACETS, NO_DATE, SORTS, SearchParams, parse_params, year_range
 from webapp.results import ReleaseDetail, ResultPage
 from webapp.search import get_release, search
 
@@ -96,6 +96,24 @@ def search_context(result: ResultPage, notices: list[str]) -> dict:
         "pages": _page_links(shown_page, result.pages),
         "first_number": (result.page - 1) * params.per_page + 1,
         "hits": [(hit, release_url(hit.id, shown_page)) for hit in result.results],
+        # Follow and export (webapp.feeds)
+        **follow_links(params),
+    }
+
+
+def follow_links(params: SearchParams) -> dict[str, str]:
+    """This search as an Atom feed (its words and filters, newest first) and as CSV and
+    JSON Lines exports (every result, in this page's order)."""
+    whole = replace(params, page=1, per_page=DEFAULT_PER_PAGE)
+
+    def address(endpoint: str, kept: SearchParams) -> str:
+        args = kept.query_args()
+        return url_for(endpoint) + ("?" + urlencode(args) if args else "")
+
+    return {
+        "feed_url": address("feeds.search_atom", replace(whole, sort="relevance")),
+        "csv_url": address("feeds.search_csv", whole),
+        "jsonl_url": address("feeds.search_jsonl", whole),
     }
 
 

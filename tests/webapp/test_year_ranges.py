@@ -1,5 +1,7 @@
-"""Year ranges (year=2007..2011, open at either end) through the page and the API: one
-facet value, one chip, ORed with single years."""
+"""Year ranges (year=2007..2011, open at either end) through the page, the API, the feed
+and the exports: one facet value, one chip, ORed with single years."""
+
+import json
 
 import pytest
 
@@ -31,6 +33,15 @@ def test_a_year_range_is_one_chip_and_one_selected_year_value(get):
     assert get("/search?year=2012..").chips == [("Year: 2012 onwards", "/search")]
     assert get("/search?year=..2011").chips == [("Year: up to 2011", "/search")]
     assert get("/search?year=2011..2011").chips == [("Year: 2011", "/search")]
+
+
+def test_a_year_range_combines_with_the_other_filters_in_feeds_and_exports(client):
+    args = "q=security&year=2009..2012&country=Panama"
+    answer = client.get(f"/api/search?{args}&sort=oldest").get_json()
+    assert [r["id"] for r in answer["results"]] == [R2011, R2012]
+    lines = client.get(f"/search.jsonl?{args}&sort=oldest").data.decode().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [R2011, R2012]
+    assert client.get(f"/search.atom?{args}").data.count(b"<entry>") == 2
 
 
 @pytest.mark.parametrize(
