@@ -17,6 +17,7 @@ from webapp import engine
 from webapp.params import DEFAULT_PER_PAGE, FACETS, NO_DATE, SORTS, SearchParams, parse_params, year_range
 from webapp.results import ReleaseDetail, ResultPage
 from webapp.search import get_release, search
+from webapp.timeline import timeline_of
 
 bp = Blueprint("views", __name__)
 
@@ -96,7 +97,8 @@ def search_context(result: ResultPage, notices: list[str]) -> dict:
         "pages": _page_links(shown_page, result.pages),
         "first_number": (result.page - 1) * params.per_page + 1,
         "hits": [(hit, release_url(hit.id, shown_page)) for hit in result.results],
-        # Follow and export (webapp.feeds)
+        # Follow, export, timeline (webapp.feeds, webapp.timeline)
+        "timeline": timeline_of(result.timeline, params, search_url),
         **follow_links(params),
     }
 
