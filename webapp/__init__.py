@@ -33,9 +33,9 @@ ERROR_PAGES = {
 # Answers that depend only on the address, the index generation and this code: their
 # ETag is known before any work, so a revalidation costs a directory listing.
 CONDITIONAL = {"views.search_page", "views.release_page", "api.search_json", "api.release_json"}
-# The Atom feed that readers poll (webapp.feeds). Streamed exports are not here: a
-# streamed body carries no ETag.
-CONDITIONAL |= {"feeds.search_atom"}
+# The Atom feed that readers poll, and a release's citation downloads (webapp.feeds, views).
+# Streamed exports are not here: a streamed body carries no ETag.
+CONDITIONAL |= {"feeds.search_atom", "views.citation_bib", "views.citation_text"}
 TOO_LONG = (
     "This search needed more than its time allowance ({seconds:g} s) and was stopped. "
     "Try fewer words, fewer wildcards, or a filter."
