@@ -9,11 +9,13 @@ from webapp.timeline import narrowed, timeline_of
 
 
 def bars(page) -> list[tuple[str, str | None]]:
-    """Each bar as read out ("2011: 1 release") with its link, in order."""
+    """Each bar's name ("2011: 1 release") with its link, in order; its text says the same
+    to readers that ignore ARIA."""
     out = []
     for item in page.soup.select(".timeline-bars li"):
         bar = item.select_one(".timeline-bar")
-        out.append((" ".join(bar.get_text("").split()), bar.get("href")))
+        assert " ".join(bar.get_text("").split()) == bar["aria-label"]
+        out.append((bar["aria-label"], bar.get("href")))
     return out
 
 
