@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from webapp.params import SearchParams
 
 LABELS_PRINTED = 6  # periods printed under the bars at most (every bar is labelled for screen readers)
-MIN_HEIGHT = 2  # percent: the smallest non-empty bar stays visible
+HEIGHT_STEP = 5  # percent: heights are CSS classes (h-0 ... h-100; the CSP allows no inline style)
 
 
 @dataclass
@@ -21,7 +21,7 @@ class Bar:
     period: str  # "2011" or "2011-07"
     label: str  # "2011", "Jul 2011"
     count: int
-    height: int  # percent of the tallest bar
+    height: int  # percent of the tallest bar, a multiple of HEIGHT_STEP; a non-empty bar has one step at least
     url: str | None  # the search narrowed to this period; None for an empty one
     printed: bool  # its label is printed under the axis (the others are read out, and shown on hover)
 
@@ -47,7 +47,7 @@ def timeline_of(periods: list[tuple[str, int]], params: SearchParams, url_of: Ca
             period=period,
             label=period_label(period),
             count=count,
-            height=max(MIN_HEIGHT, round(100 * count / tallest)) if count else 0,
+            height=max(1, round(100 * count / tallest / HEIGHT_STEP)) * HEIGHT_STEP if count else 0,
             url=url_of(narrowed(params, period)) if count else None,
             # Every step-th, and the last (the one before it stays unprinted if too close).
             printed=n == last or (n % step == 0 and last - n >= step),

@@ -30,8 +30,8 @@ def test_a_bar_per_year_with_the_empty_years_as_gaps(get):
         *[(f"{year}: no releases", None) for year in range(2013, 2019)],
         ("2019: 2 releases", "/search?q=border+security&year=2019"),
     ]
-    heights = [int(rect["height"]) for rect in page.soup.select(".timeline-bars rect")]
-    assert heights == [50, 0, 50, 50, 0, 0, 0, 0, 0, 0, 100]
+    heights = [fill["class"] for fill in page.soup.select(".timeline-bars .timeline-fill")]
+    assert heights == [["timeline-fill", f"h-{h}"] for h in (50, 0, 50, 50, 0, 0, 0, 0, 0, 0, 100)]
     # Six labels at most are printed under the axis; the rest are for screen readers only.
     printed = [el.get_text() for el in page.soup.select(".timeline-label:not(.visually-hidden)")]
     assert printed == ["2009", "2011", "2013", "2015", "2017", "2019"]
@@ -73,6 +73,11 @@ def test_a_month_narrows_within_a_range_already_set():
     assert narrowed(SearchParams(year=("2009..2011", "none")), "2010") == SearchParams(year=("2010",))
 
 
+def test_heights_are_steps_of_five_percent_with_a_step_for_any_release():
+    timeline = timeline_of([("2000", 1000), ("2001", 1), ("2002", 0), ("2003", 512), ("2004", 974)], SearchParams(), str)
+    assert [b.height for b in timeline.bars] == [100, 5, 0, 50, 95]
+
+
 def test_printed_labels_are_spread_and_include_the_last():
     def printed(n):
         timeline = timeline_of([(str(2000 + i), 1) for i in range(n)], SearchParams(), lambda p: "")
@@ -100,3 +105,11 @@ def test_the_range_form_offers_the_timelines_years(get):
     form = chosen.soup.select_one("form.timeline-range")
     assert form.select_one("select[name=from] option[selected]")["value"] == "2011-01-01"
     assert form.select_one("select[name=to] option[selected]")["value"] == "2012-12-31"
+
+
+def test_the_range_form_replaces_the_chosen_years(get):
+    page = get("/search?q=security&year=2009&year=2019&sort=oldest")
+    form = page.soup.select_one("form.timeline-range")
+    assert [o["value"] for o in form.select("select[name=from] option")] == [f"{y}-01-01" for y in range(2009, 2020)]
+    assert [(i["name"], i["value"]) for i in form.select("input[type=hidden]")] == [("q", "security"), ("sort", "oldest")]
+    assert get("/search?q=security&sort=oldest&from=2011-01-01&to=2015-12-31").result_ids == [R2011, R2012]
