@@ -34,7 +34,11 @@ TAG = "tag:release-search.invalid,2026:"
 # Characters XML 1.0 cannot carry at all, even escaped; a release's text may hold them.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # The newest change to the code or templates, as a Unix time: a deployment is a change too.
-CODE_CHANGED = max(p.stat().st_mtime for p in Path(__file__).parent.rglob("*") if p.is_file())
+# The files CODE_VERSION hashes, not __pycache__: its files are written as workers start.
+CODE_CHANGED = max(
+    p.stat().st_mtime for p in Path(__file__).parent.rglob("*")
+    if p.suffix in (".py", ".html", ".xml", ".css", ".js", ".svg") and p.is_file()
+)
 
 
 @dataclass
