@@ -1,5 +1,7 @@
 """The benchmark's figures as a plain-text table for the terminal (the JSON holds them all)."""
 
+from bench.exports import format_exports
+
 
 def format_report(results: dict) -> str:
     """Indexing, FTS5 build, query latency per size, then HTTP, as aligned text."""
@@ -31,6 +33,8 @@ def format_report(results: dict) -> str:
         lines += ["", *_query_table(int(size), figures)]
     if "http" in results:
         lines += ["", *_http_table(results["http"])]
+    if "exports" in results:
+        lines += ["", *format_exports(results["exports"])]
     return "\n".join(lines)
 
 

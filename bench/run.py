@@ -19,6 +19,7 @@ import click
 import whoosh
 
 from bench import fts5, generate
+from bench.exports import ExportFailed, bench_exports
 from bench.generate import FIRST_DAY, LAST_DAY, VOCABULARY, add_releases, generate_corpus
 from bench.indexing import IndexingFailed, dir_size, run_indexer
 from bench.latency import MODES, Fts5Engine, OurEngine, first_pass, percentiles, time_engine
@@ -65,6 +66,8 @@ def main(sizes, seed, rounds, http_seconds, clients, skip_http, work_dir, out):
     click.echo(f"\nall figures: {out}")
     if "error" in results.get("http", {}):
         raise click.ClickException(f"HTTP load test failed: {results['http']['error']}")
+    if "error" in results.get("exports", {}):
+        raise click.ClickException(f"feeds and exports failed: {results['exports']['error']}")
 
 
 def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http: tuple[float, int] | None) -> dict:
@@ -80,6 +83,13 @@ def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http
             results["http"] = bench_http(work_dir / f"run-{largest}", releases, seconds, clients)
         except ServerFailed as exc:
             results["http"] = {"error": str(exc)}
+        # Feeds and exports (bench.exports): latency, and memory while exporting everything.
+        _progress("[exports] /search.atom and /search.csv on gunicorn -w 1")
+        run_dir = work_dir / f"run-{largest}"
+        try:
+            results["exports"] = bench_exports(run_dir / "index", run_dir / "gunicorn-exports.log", releases)
+        except (ServerFailed, ExportFailed) as exc:
+            results["exports"] = {"error": str(exc)}
     return results
 
 

@@ -33,6 +33,9 @@ ERROR_PAGES = {
 # Answers that depend only on the address, the index generation and this code: their
 # ETag is known before any work, so a revalidation costs a directory listing.
 CONDITIONAL = {"views.search_page", "views.release_page", "api.search_json", "api.release_json"}
+# The Atom feed that readers poll, and a release's citation downloads (webapp.feeds, views).
+# Streamed exports are not here: a streamed body carries no ETag.
+CONDITIONAL |= {"feeds.search_atom", "views.citation_bib", "views.citation_text"}
 TOO_LONG = (
     "This search needed more than its time allowance ({seconds:g} s) and was stopped. "
     "Try fewer words, fewer wildcards, or a filter."
@@ -66,10 +69,11 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["RELEASE_SEARCH_WARM"]:
         _warm(engine, watch=not app.testing)
 
-    from webapp import api, views
+    from webapp import api, feeds, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
     app.before_request(_start_budget)
     app.before_request(_not_modified)
     app.teardown_request(_end_budget)
@@ -108,6 +112,12 @@ def _end_budget(exc):
     limit = g.pop("budget", None)
     if limit is not None:
         limit.__exit__(None, None, None)
+
+
+def end_budget() -> None:
+    """End the request's time budget now: a streamed export ranks its releases under the
+    budget, then streams rows bounded by their count, which the timer must not cut."""
+    _end_budget(None)
 
 
 def _code_version() -> str:

@@ -26,6 +26,7 @@ from pyroaring import FrozenBitMap
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.index import TOC
 from whoosh.util.numeric import byte_to_length
 
 from indexer import store, vocabulary
@@ -129,6 +130,14 @@ class Generation:
         self._memo: dict[str, object] = {}
         weighting = self.searcher.weighting
         self._k1, self._b = getattr(weighting, "K1", 1.2), getattr(weighting, "B", 0.75)
+
+    @cached_property
+    def written(self) -> float:
+        """When this generation was committed, as a Unix time: the modification time of its
+        table of contents, which the indexing command writes once per commit. The same in
+        every worker (unlike `opened`), and unchanged by a run that changed nothing."""
+        with self._whoosh:
+            return self.ix.storage.file_modified(TOC._filename(self.ix.indexname, self.reader.generation()))
 
     def is_current(self, path: Path) -> bool:
         """Whether this is still the generation the index folder names."""

@@ -5,6 +5,7 @@ is built here from the current parameters rather than by JavaScript.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, replace
 
 MAX_QUERY_CHARS = 500
@@ -17,6 +18,8 @@ FACETS = {"country": "Country", "official": "Official", "year": "Year", "issuer"
           "language": "Language"}
 MAX_FACET_VALUES = 20  # values of one facet chosen at once
 NO_DATE = "none"  # the year facet's value for releases with no known date
+# A year range among the year facet's values: "2007..2011", or open at one end ("2007..", "..2011").
+YEAR_RANGE = re.compile(r"([0-9]{4})?\.\.([0-9]{4})?")
 
 
 class ParamError(ValueError):
@@ -159,11 +162,32 @@ def _values(args, name: str) -> tuple[str, ...]:
 
 
 def _years(args) -> tuple[str, ...]:
-    years = _values(args, "year")
-    bad = [y for y in years if not (len(y) == 4 and y.isascii() and y.isdigit()) and y != NO_DATE]
-    if bad:
-        raise ParamError(f"year must be four digits, like 2011 (or '{NO_DATE}' for no known date), not {bad[0][:40]!r}")
-    return years
+    """Years, year ranges and 'none', as one facet: a release passes if it is in any of them."""
+    return tuple(dict.fromkeys(_year(value) for value in _values(args, "year")))
+
+
+def _year(value: str) -> str:
+    if value == NO_DATE or (len(value) == 4 and value.isascii() and value.isdigit()):
+        return value
+    bounds = year_range(value)
+    if bounds is None:
+        raise ParamError(
+            f"year must be four digits, like 2011, or a range of years, like 2007..2011 (either end may be "
+            f"left open: 2007..), or '{NO_DATE}' for no known date; not {value[:40]!r}"
+        )
+    low, high = bounds
+    if low is not None and high is not None and low > high:
+        raise ParamError(f"the year range {value} runs backwards: write the earlier year first, as in {high}..{low}")
+    return str(low) if low == high else value  # 2011..2011 is the year 2011
+
+
+def year_range(value: str) -> tuple[int | None, int | None] | None:
+    """A year range's first and last years ("2007..2011" -> (2007, 2011), an open end is
+    None); None when `value` is not a range."""
+    match = YEAR_RANGE.fullmatch(value)
+    if match is None or not any(match.groups()):
+        return None
+    return tuple(int(year) if year else None for year in match.groups())
 
 
 def _date(args, name: str) -> str | None:

@@ -23,7 +23,7 @@ from webapp.document import render
 from webapp.engine import Engine, Generation, doc_array
 from webapp.expansion import expand
 from webapp.highlight import NOTHING, Highlight, TermMatcher, snippet
-from webapp.params import FACETS, NO_DATE, SearchParams
+from webapp.params import FACETS, NO_DATE, SearchParams, year_range
 from webapp.query import QueryReading, make_parser, read_query, text_fields
 from webapp.ranking import contributions, matches, rank, top
 from webapp.results import FacetValue, Hit, Mention, ReleaseDetail, ResultPage
@@ -175,13 +175,26 @@ def _filters(gen: Generation, params: SearchParams) -> dict[str, FrozenBitMap]:
     for facet in FACETS:
         selected = params.selected(facet)
         if selected:
-            values = gen.facets[facet].values
-            sets = [gen.undated if facet == "year" and v == NO_DATE else values.get(v, FrozenBitMap()) for v in selected]
-            out[facet] = FrozenBitMap().union(*sets)
+            out[facet] = FrozenBitMap().union(*(_value_docs(gen, facet, v) for v in selected))
     if params.date_from or params.date_to:
         dated = gen.dated_between(_day(params.date_from, 0), _day(params.date_to, 99999999))
         out["date"] = dated | gen.undated if params.undated else dated
     return out
+
+
+def _value_docs(gen: Generation, facet: str, value: str) -> FrozenBitMap:
+    """The releases one chosen facet value lets through; a year may also be 'none' (no
+    known date) or a range of years ("2007..2011", open ends allowed)."""
+    if facet == "year":
+        if value == NO_DATE:
+            return gen.undated
+        bounds = year_range(value)
+        if bounds is not None:
+            low, high = bounds
+            first = 1 if low is None else low * 10000 + 101  # 0 is "no date": never in a range
+            last = 99991231 if high is None else high * 10000 + 1231
+            return gen.dated_between(first, last)
+    return gen.facets[facet].values.get(value, FrozenBitMap())
 
 
 def _day(iso: str | None, default: int) -> int:
@@ -311,7 +324,8 @@ def _facet_values(gen: Generation, facet: str, docs: FrozenBitMap, params: Searc
     selected = params.selected(facet)
     top_values = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMIT]
     listed = {v for v, _ in top_values}
-    top_values += [(v, counts.get(v, 0)) for v in selected if v not in listed]
+    # A chosen value outside the list (a year range, say) is counted on its own.
+    top_values += [(v, len(docs & _value_docs(gen, facet, v))) for v in selected if v not in listed]
     return [FacetValue(value=v, count=n, selected=v in selected) for v, n in top_values]
 
 

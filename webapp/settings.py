@@ -60,8 +60,8 @@ SETTINGS = [
         "RELEASE_SEARCH_BASE_URL",
         "",
         "The public address of the service (https://search.example.org), used for the absolute "
-        "links of the OpenSearch document. Empty: those links are relative to the page, never "
-        "taken from the request's Host header.",
+        "links of the OpenSearch document, the Atom feeds and citations. Empty: those links are "
+        "relative to the page, never taken from the request's Host header.",
     ),
     Setting(
         "RELEASE_SEARCH_REQUEST_SECONDS",

@@ -6,7 +6,7 @@ current SearchParams, so the templates are plain links that work without JavaScr
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -14,9 +14,11 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from webapp import engine
-from webapp.params import FACETS, NO_DATE, SORTS, SearchParams, parse_params
-from webapp.results import ReleaseDetail, ResultPage
+from webapp.citation import Citation, bibtex, citation_of, download_name, plain_text
+from webapp.params import DEFAULT_PER_PAGE, FACETS, NO_DATE, SORTS, SearchParams, parse_params, year_range
+from webapp.results import Hit, ReleaseDetail, ResultPage
 from webapp.search import get_release, search
+from webapp.timeline import timeline_of
 
 bp = Blueprint("views", __name__)
 
@@ -96,6 +98,25 @@ def search_context(result: ResultPage, notices: list[str]) -> dict:
         "pages": _page_links(shown_page, result.pages),
         "first_number": (result.page - 1) * params.per_page + 1,
         "hits": [(hit, release_url(hit.id, shown_page)) for hit in result.results],
+        # Follow, export, timeline (webapp.feeds, webapp.timeline)
+        "timeline": timeline_of(result.timeline, params, search_url),
+        **follow_links(params),
+    }
+
+
+def follow_links(params: SearchParams) -> dict[str, str]:
+    """This search as an Atom feed (its words and filters, newest first) and as CSV and
+    JSON Lines exports (every result, in this page's order)."""
+    whole = replace(params, page=1, per_page=DEFAULT_PER_PAGE)
+
+    def address(endpoint: str, kept: SearchParams) -> str:
+        args = kept.query_args()
+        return url_for(endpoint) + ("?" + urlencode(args) if args else "")
+
+    return {
+        "feed_url": address("feeds.search_atom", replace(whole, sort="relevance")),
+        "csv_url": address("feeds.search_csv", whole),
+        "jsonl_url": address("feeds.search_jsonl", whole),
     }
 
 
@@ -126,6 +147,9 @@ def facet_label(facet: str, value: str) -> str:
     """How a facet value reads on the page."""
     if facet == "year" and value == NO_DATE:
         return "no date"
+    if facet == "year" and year_range(value):
+        low, high = year_range(value)
+        return f"{low} onwards" if high is None else f"up to {high}" if low is None else f"{low}–{high}"
     if facet == "language":
         return LANGUAGES.get(value, value)
     return value
@@ -207,6 +231,10 @@ def release_context(detail: ReleaseDetail, params: SearchParams) -> dict:
         "provenance": provenance,
         "officials": _mention_links(detail, "official", hit.officials),
         "countries": _mention_links(detail, "country", hit.countries),
+        # Cite this release (webapp.citation)
+        "citation": citation(hit),
+        "cite_bib_url": url_for("views.citation_bib", release_id=hit.id),
+        "cite_text_url": url_for("views.citation_text", release_id=hit.id),
     }
 
 
@@ -222,6 +250,39 @@ def _mention_links(detail: ReleaseDetail, facet: str, values: list[str]) -> list
 def is_web_address(url: str | None) -> bool:
     """Only http(s) links are shown: a sidecar's `javascript:` URL must never become a link."""
     return bool(url) and urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
+
+
+# --- Cite this release -----------------------------------------------------------------------
+# The suffix follows the id, which may itself end in ".bib": the route matches the last one.
+
+
+@bp.route("/cite/<release_id:release_id>.bib")
+def citation_bib(release_id: str):
+    """A release's citation as a BibTeX file."""
+    return _citation_download(release_id, bibtex, "bib", "application/x-bibtex")
+
+
+@bp.route("/cite/<release_id:release_id>.txt")
+def citation_text(release_id: str):
+    """A release's citation as one line of plain text."""
+    return _citation_download(release_id, lambda c: plain_text(c) + "\n", "txt", "text/plain")
+
+
+def _citation_download(release_id: str, render, extension: str, mimetype: str) -> Response:
+    detail = get_release(engine(), release_id)
+    if detail is None:
+        abort(404, f"There is no release with the id “{release_id}”. It may have been removed from the corpus.")
+    response = Response(render(citation(detail.hit)), content_type=f"{mimetype}; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{download_name(release_id, extension)}"'
+    return response
+
+
+def citation(hit: Hit) -> Citation:
+    """A release's citation: its page's permanent address starts with the configured base
+    URL (never the request's Host header), else it is relative."""
+    base = current_app.config["RELEASE_SEARCH_BASE_URL"].rstrip("/")
+    permanent = base + url_for("views.release_page", release_id=hit.id)
+    return citation_of(hit, hit.url if is_web_address(hit.url) else None, permanent)
 
 
 @bp.route("/about")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench import fts5
+from bench.exports import EXPORTS, FEED_ROUNDS, FEEDS
 from bench.generate import add_releases, generate_corpus
 from bench.queries import QUERIES, QuerySpec
 from bench.run import FIRST_PASS
@@ -146,3 +147,10 @@ def test_a_small_run_with_http_ends_cleanly(tmp_path):
     assert results["http"]["fixed"]["errors"] == results["http"]["varied"]["errors"] == 0
     assert results["http"]["fixed"]["requests"] > 0 and len(results["http"]["workers"]) == 2
     assert "Query latency" in done.stdout and "HTTP /search" in done.stdout
+    exports = results["exports"]  # bench.exports: every feed answered, the export held every release
+    assert (exports["releases"], exports["csv_rows"]) == (60, 60)
+    assert exports["feed_requests"] == len(FEEDS) * FEED_ROUNDS == exports["feed_latency_ms"]["n"]
+    assert exports["csv_latency_ms"]["n"] == EXPORTS
+    assert set(exports["memory_mb"]) == {"rss_before", "rss_peak_growth", "anon_before", "anon_peak_growth",
+                                         "rss_after_all_exports", "anon_after_all_exports"}
+    assert "Feeds and exports on gunicorn -w 1 at 60 releases" in done.stdout

@@ -95,7 +95,7 @@ def test_help_page_documents_every_field_and_api_parameter(get):
     syntax = page.text("table.syntax")
     assert [f for f in SEARCHABLE_FIELDS if f != "body" and f"{f}:" not in syntax] == []
     assert page.texts(".api-params code") == [
-        "q", *FACETS, "year=none", "from", "to", "undated", "1", "from", "to", "verbatim", "1",
+        "q", *FACETS, "year=none", "year=2007..2011", "from", "to", "undated", "1", "from", "to", "verbatim", "1",
         "sort", "relevance", "newest", "oldest", "page", "per_page",
     ]
 

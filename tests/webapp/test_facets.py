@@ -166,7 +166,9 @@ def test_search_form_carries_filters_and_sort_to_new_words(get):
     [
         ("/search?q=border&from=2019-01-01&to=2011-01-01", "'from' (2019-01-01) is after 'to' (2011-01-01)"),
         ("/search?q=border&from=12/07/2011", "'from' must be a date written YYYY-MM-DD, not '12/07/2011'"),
-        ("/search?q=border&year=11", "year must be four digits, like 2011 (or 'none' for no known date), not '11'"),
+        ("/search?q=border&year=11", "year must be four digits, like 2011, or a range of years, like 2007..2011 "
+         "(either end may be left open: 2007..), or 'none' for no known date; not '11'"),
+        ("/search?q=border&year=2011..2007", "the year range 2011..2007 runs backwards: write the earlier year first, as in 2007..2011"),
     ],
 )
 def test_unreadable_filters_get_the_form_back_with_the_reason(get, url, message):

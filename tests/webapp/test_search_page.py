@@ -131,11 +131,13 @@ def test_release_without_a_date_says_date_unknown(write_release, own_client, get
     assert page.text(".result-meta") == "date unknown"
 
 
-def test_head_links_the_stylesheet_and_opensearch_only(get):
+def test_head_links_the_stylesheet_opensearch_and_the_searchs_feed_only(get):
     head = get("/").soup.head
     assert [(link["rel"], link["href"]) for link in head.find_all("link")] == [
         (["stylesheet"], "/static/style.css"),
         (["icon"], "/static/favicon.svg"),
         (["search"], "/opensearch.xml"),
+        (["alternate"], "/search.atom"),
     ]
+    assert [link["rel"] for link in get("/about").soup.head.find_all("link")] == [["stylesheet"], ["icon"], ["search"]]
     assert head.select_one('link[rel="search"]')["type"] == "application/opensearchdescription+xml"
