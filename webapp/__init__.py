@@ -33,6 +33,9 @@ ERROR_PAGES = {
 # Answers that depend only on the address, the index generation and this code: their
 # ETag is known before any work, so a revalidation costs a directory listing.
 CONDITIONAL = {"views.search_page", "views.release_page", "api.search_json", "api.release_json"}
+# Officials' and countries' pages and a facet's page of values (webapp.entities, webapp.facet_pages).
+CONDITIONAL |= {"entities.official_page", "entities.country_page", "entities.official_json", "entities.country_json",
+                "facet_pages.facet_values_page"}
 TOO_LONG = (
     "This search needed more than its time allowance ({seconds:g} s) and was stopped. "
     "Try fewer words, fewer wildcards, or a filter."
@@ -66,10 +69,13 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["RELEASE_SEARCH_WARM"]:
         _warm(engine, watch=not app.testing)
 
-    from webapp import api, views
+    from webapp import api, entities, facet_pages, suggest, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(entities.bp)
+    app.register_blueprint(facet_pages.bp)
+    app.register_blueprint(suggest.bp)
     app.before_request(_start_budget)
     app.before_request(_not_modified)
     app.teardown_request(_end_budget)

@@ -5,6 +5,7 @@ The first drawn mention of each value gets an id, so the facet list beside the t
 link to it; `render` says which ids it drew.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -24,8 +25,10 @@ def mention_anchor(facet: str, value: str) -> str:
     return "m-" + facet + "-" + "".join(ch if ch.isalnum() else "-" for ch in value.lower())
 
 
-def render(body: str, spans: list[Span], mentions: list[Mention]) -> RenderedText:
-    """`body` escaped, `spans` in <mark>, each mention in <span class="mention">.
+def render(body: str, spans: list[Span], mentions: list[Mention],
+           link: Callable[[str, str], str | None] | None = None) -> RenderedText:
+    """`body` escaped, `spans` in <mark>, each mention in <span class="mention">, or in
+    <a class="mention"> to the address `link(facet, value)` gives, when it gives one.
 
     Overlapping mentions: the first one (leftmost, then longest) wins. A query span that
     straddles a mention's edge is not marked.
@@ -61,9 +64,11 @@ def render(body: str, spans: list[Span], mentions: list[Mention]) -> RenderedTex
         if first:
             anchors[key] = anchor
             used.add(anchor)
+        href = link(mention.facet, mention.value) if link is not None else None
         out.append(
-            Markup('<span class="mention mention-{0}"{1} title="{0}: {2}">{3}</span>').format(
-                mention.facet, Markup(' id="{}"').format(anchor) if first else "", mention.value, marked(start, end)
+            Markup('<{4} class="mention mention-{0}"{1} title="{0}: {2}"{5}>{3}</{4}>').format(
+                mention.facet, Markup(' id="{}"').format(anchor) if first else "", mention.value, marked(start, end),
+                Markup("a" if href else "span"), Markup(' href="{}"').format(href) if href else "",
             )
         )
         pos = end

@@ -40,6 +40,7 @@ class FacetOption:
     count: int
     selected: bool
     url: str  # this search with the value toggled
+    page_url: str | None = None  # an official's or a country's own page
 
 
 @dataclass
@@ -48,6 +49,7 @@ class FacetGroup:
     label: str
     shown: list[FacetOption]
     more: list[FacetOption]  # collapsed behind "show more"
+    all_urls: dict[str, str] | None = None  # a long facet's page of every value: order -> URL
 
 
 @dataclass
@@ -57,6 +59,7 @@ class MentionLink:
     count: int
     search_url: str
     anchor: str | None  # id of its first marked mention in the text, when there is one
+    page_url: str | None = None  # the official's or country's own page
 
 
 def search_url(params: SearchParams) -> str:
@@ -96,6 +99,7 @@ def search_context(result: ResultPage, notices: list[str]) -> dict:
         "pages": _page_links(shown_page, result.pages),
         "first_number": (result.page - 1) * params.per_page + 1,
         "hits": [(hit, release_url(hit.id, shown_page)) for hit in result.results],
+        "name_pages": _name_pages(result.results),
     }
 
 
@@ -110,13 +114,14 @@ def _facet_group(result: ResultPage, facet: str) -> FacetGroup:
     if facet == "year":  # years read best in time order, most recent first, "no date" last
         values = sorted(values, key=lambda v: (v.value != NO_DATE, v.value), reverse=True)
     options = [
-        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, search_url(result.params.toggled(facet, v.value)))
+        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, search_url(result.params.toggled(facet, v.value)),
+                    entity_url(facet, v.value))
         for v in values
     ]
     # Selected values stay in view even when they rank low.
     shown = [o for n, o in enumerate(options) if n < FACET_VALUES_SHOWN or o.selected]
     more = [o for n, o in enumerate(options) if n >= FACET_VALUES_SHOWN and not o.selected]
-    return FacetGroup(facet, FACETS[facet], shown, more)
+    return FacetGroup(facet, FACETS[facet], shown, more, _all_values_urls(result.params, facet, options, more))
 
 
 LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese"}
@@ -181,7 +186,7 @@ def release_page(release_id: str):
     address, so the way back and the similar releases keep it.
     """
     params, _ = parse_params(request.args)
-    detail = get_release(engine(), release_id, params.q)
+    detail = get_release(engine(), release_id, params.q, mention_link=entity_url)
     if detail is None:
         abort(404, f"There is no release with the id “{release_id}”. It may have been removed from the corpus.")
     return render_template("release.html", **release_context(detail, params))
@@ -214,7 +219,8 @@ def _mention_links(detail: ReleaseDetail, facet: str, values: list[str]) -> list
     """Each value of a facet with its search, its mention count and where it is first marked."""
     counts = {m.value: len(m.spans) for m in detail.mentions if m.facet == facet}
     return [
-        MentionLink(facet, value, counts.get(value, 0), search_url(SearchParams(**{facet: (value,)})), detail.anchors.get((facet, value)))
+        MentionLink(facet, value, counts.get(value, 0), search_url(SearchParams(**{facet: (value,)})), detail.anchors.get((facet, value)),
+                    entity_url(facet, value))
         for value in values
     ]
 
@@ -222,6 +228,43 @@ def _mention_links(detail: ReleaseDetail, facet: str, values: list[str]) -> list
 def is_web_address(url: str | None) -> bool:
     """Only http(s) links are shown: a sidecar's `javascript:` URL must never become a link."""
     return bool(url) and urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
+
+
+# --- Officials' and countries' pages, and long facets' pages of every value (webapp.entities,
+# webapp.facet_pages): the links to them that the search and release pages show ---------------
+
+ENTITY_PAGES = {"official": "entities.official_page", "country": "entities.country_page"}
+LONG_FACET = 15  # a facet with more values gets a filter box and a page of all its values
+
+
+def entity_url(facet: str, value: str) -> str | None:
+    """The page of an official or a country; None for the values of other facets."""
+    endpoint = ENTITY_PAGES.get(facet)
+    return url_for(endpoint, name=value) if endpoint else None
+
+
+def _name_pages(hits) -> dict[tuple[str, str], str]:
+    """(facet, name) -> the page of each official and country named under the results."""
+    return {
+        (facet, name): entity_url(facet, name)
+        for hit in hits
+        for facet, names in (("official", hit.officials), ("country", hit.countries))
+        for name in names
+    }
+
+
+def all_values_url(params: SearchParams, facet: str, order: str) -> str:
+    """The page of every value of `facet` for the search `params`, in `order` (alpha, count)."""
+    args = [(k, v) for k, v in params.query_args() if k not in ("page", "per_page")]
+    return url_for("facet_pages.facet_values_page", facet=facet) + "?" + urlencode([*args, ("order", order)])
+
+
+def _all_values_urls(params: SearchParams, facet: str, options: list, more: list) -> dict[str, str] | None:
+    """For a long facet (the officials' once folded, any past LONG_FACET values), its
+    page of every value in each order; None for a short one."""
+    if len(options) <= LONG_FACET and not (facet == "official" and more):
+        return None
+    return {order: all_values_url(params, facet, order) for order in ("alpha", "count")}
 
 
 @bp.route("/about")
