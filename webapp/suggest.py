@@ -20,7 +20,7 @@ from flask import Blueprint, request, url_for
 
 from indexer import store, vocabulary
 from indexer.gazetteer import fold
-from webapp import engine
+from webapp import budget, engine
 from webapp.engine import Generation
 from webapp.params import ParamError, SearchParams
 from webapp.views import search_url
@@ -121,13 +121,22 @@ def entries_of(gen: Generation) -> list[Suggestion]:
 
 def completions_of(gen: Generation) -> Completions:
     """This generation's completions, built once; again if the indexing command rewrote
-    the title terms after the generation was opened (it writes them after its commit)."""
+    the title terms after the generation was opened (it writes them after its commit).
+
+    Built outside the request's time budget, as a generation's warming is: an
+    interrupted build would be started again by every request and never kept.
+    """
     try:
         stat = os.stat(Path(gen.path) / store.TITLES)
         version = f"{stat.st_mtime_ns}-{stat.st_size}"
     except OSError:
         version = "none"
-    return gen.memo(f"completions {version}", lambda: Completions(entries_of(gen)))
+
+    def build() -> Completions:
+        with budget.suspended():
+            return Completions(entries_of(gen))
+
+    return gen.memo(f"completions {version}", build)
 
 
 def suggest(gen: Generation, typed: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:

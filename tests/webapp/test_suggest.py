@@ -2,6 +2,7 @@
 phrases that start with what was typed, with counts checked against the seed releases."""
 
 import re
+import time
 from collections import Counter
 from urllib.parse import quote
 
@@ -127,3 +128,20 @@ def test_a_later_title_file_is_picked_up_by_the_same_generation(own_client, writ
     live = store.live_index_path(tmp_path / "own-index")
     vocabulary.update(live, vocabulary.Counts(titles=Counter({"borderlands": 7})), vocabulary.Counts())
     assert [s["text"] for s in suggest(client, "bord")][0] == "borderlands"
+
+
+def test_building_the_completions_is_not_charged_to_the_request_s_time_budget(corpus_index, monkeypatch):
+    """Like warming a new index generation: a build cut short by the budget would be
+    started again by every request and never kept."""
+    from webapp import create_app, suggest as module
+
+    built = module.entries_of
+
+    def slow(gen):
+        time.sleep(0.6)
+        return built(gen)
+
+    monkeypatch.setattr(module, "entries_of", slow)
+    app = create_app({"TESTING": True, "RELEASE_SEARCH_INDEX_DIR": corpus_index, "RELEASE_SEARCH_REQUEST_SECONDS": 0.3})
+    client = app.test_client()
+    assert [s["text"] for s in suggest(client, "napol")][:1] == ["Janet Napolitano"]
