@@ -144,3 +144,4 @@ def test_a_small_run_with_http_ends_cleanly(tmp_path):
     assert results["http"]["fixed"]["errors"] == results["http"]["varied"]["errors"] == 0
     assert results["http"]["fixed"]["requests"] > 0 and len(results["http"]["workers"]) == 2
     assert "Query latency" in done.stdout and "HTTP /search" in done.stdout
+    assert results["browse"]["releases"] == 60 and "/api/suggest?q=<prefix>" in done.stdout  # bench.browse
