@@ -11,26 +11,29 @@ the list, and the list is bounded (MAX_TITLE_WORDS, MAX_TITLE_PHRASES).
 
 import os
 import re
+import sys
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from flask import Blueprint, request, url_for
+from flask import Blueprint, request
 
 from indexer import store, vocabulary
 from indexer.gazetteer import fold
 from webapp import budget, engine
 from webapp.engine import Generation
 from webapp.params import ParamError, SearchParams
-from webapp.views import search_url
+from webapp.views import entity_url, search_url
 
 bp = Blueprint("suggest", __name__, url_prefix="/api")
 
 MAX_SUGGESTIONS = 8
 MAX_PREFIX_CHARS = 100  # what a person types before choosing; longer is not a prefix
-MAX_TITLE_WORDS = 20_000  # the most used title words kept per generation
-MAX_TITLE_PHRASES = 30_000  # the most used two-word title phrases kept per generation
+# The most used title words and two-word title phrases kept per generation: at both
+# bounds, about 5 MB per worker with 2,000 officials and countries (measured).
+MAX_TITLE_WORDS = 15_000
+MAX_TITLE_PHRASES = 15_000
 MAX_NAME_WORDS = 4  # an official or country is found by the start of its first 4 words
 KINDS = ("official", "country", "word", "phrase")  # the order among equal counts
 NOT_A_KEY = re.compile(r"[\W_]+")
@@ -43,18 +46,18 @@ def normalize(text: str) -> str:
     return " ".join(NOT_A_KEY.sub(" ", fold(text).lower()).split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: tens of thousands are kept per generation
 class Suggestion:
     text: str
     kind: str  # one of KINDS
     count: int  # releases naming the official or country, or with the term in their title
 
 
-def keys_of(entry: Suggestion) -> list[str]:
-    """What finds an entry: the start of its text, or of any of the first words of an
-    official's or a country's name ("janet napolitano", "napolitano")."""
-    key = normalize(entry.text)
-    if entry.kind not in ("official", "country"):
+def keys_of(kind: str, key: str) -> list[str]:
+    """What finds an entry of a kind, from its normalized text: the start of the text, or
+    of any of the first words of an official's or a country's name ("janet napolitano",
+    "napolitano")."""
+    if kind not in ("official", "country"):
         return [key]
     words = key.split(" ")
     return [" ".join(words[n:]) for n in range(min(len(words), MAX_NAME_WORDS))]
@@ -66,9 +69,13 @@ class Completions:
     def __init__(self, entries: list[Suggestion]):
         # Every entry's rank: more releases first, then officials, countries, words,
         # phrases, then alphabetical. Taking the smallest ranks is taking the best.
-        entries = sorted(entries, key=lambda e: (-e.count, KINDS.index(e.kind), normalize(e.text), e.text))
-        self.entries = entries
-        pairs = sorted((key, rank) for rank, entry in enumerate(entries) for key in keys_of(entry))
+        kind_order = {kind: n for n, kind in enumerate(KINDS)}
+        # Most title terms are their own key: the key is then the same string, kept once.
+        normalized = [e.text if key == e.text else key for e, key in ((e, normalize(e.text)) for e in entries)]
+        by_rank = sorted(range(len(entries)), key=lambda n: (-entries[n].count, kind_order[entries[n].kind], normalized[n],
+                                                             entries[n].text))
+        self.entries = [entries[n] for n in by_rank]
+        pairs = sorted((key, rank) for rank, n in enumerate(by_rank) for key in keys_of(entries[n].kind, normalized[n]))
         self.keys = [key for key, _ in pairs]
         self.ranks = np.array([rank for _, rank in pairs], dtype=np.int32)
 
@@ -89,8 +96,11 @@ class Completions:
 
     @property
     def nbytes(self) -> int:
-        """Near enough: the keys and entries' strings, and the ranks."""
-        return sum(len(k) + 50 for k in self.keys) + sum(len(e.text) + 110 for e in self.entries) + self.ranks.nbytes
+        """Near enough: the lists, keys, entries and their texts, and the ranks."""
+        texts = {id(e.text) for e in self.entries}
+        entries = sum(sys.getsizeof(e) + sys.getsizeof(e.text) for e in self.entries)
+        keys = sum(sys.getsizeof(k) for k in {id(k): k for k in self.keys}.values() if id(k) not in texts)
+        return sys.getsizeof(self.keys) + keys + sys.getsizeof(self.entries) + entries + self.ranks.nbytes
 
 
 def entries_of(gen: Generation) -> list[Suggestion]:
@@ -104,7 +114,7 @@ def entries_of(gen: Generation) -> list[Suggestion]:
         for facet in ("official", "country")
         for value, docs in gen.facets[facet].values.items()
     ]
-    names = {key for e in entries for key in keys_of(e)}
+    names = {key for e in entries for key in keys_of(e.kind, normalize(e.text))}
     terms = vocabulary.read_titles(gen.path)
     for kind, limit in (("word", MAX_TITLE_WORDS), ("phrase", MAX_TITLE_PHRASES)):
         best: dict[str, tuple[str, int]] = {}
@@ -147,10 +157,9 @@ def suggest(gen: Generation, typed: str, limit: int = MAX_SUGGESTIONS) -> list[S
 def suggestion_url(suggestion: Suggestion) -> str:
     """Where choosing a suggestion leads: an official's or a country's page, or the search
     for the word or (as a phrase) the two words."""
-    if suggestion.kind == "official":
-        return url_for("entities.official_page", name=suggestion.text)
-    if suggestion.kind == "country":
-        return url_for("entities.country_page", name=suggestion.text)
+    page = entity_url(suggestion.kind, suggestion.text)
+    if page is not None:
+        return page
     return search_url(SearchParams(q=f'"{suggestion.text}"' if suggestion.kind == "phrase" else suggestion.text))
 
 
