@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 import whoosh
 
-from bench import fts5, generate
+from bench import browse, fts5, generate
 from bench.exports import ExportFailed, bench_exports
 from bench.generate import FIRST_DAY, LAST_DAY, VOCABULARY, add_releases, generate_corpus
 from bench.indexing import IndexingFailed, dir_size, run_indexer
@@ -60,9 +60,12 @@ def main(sizes, seed, rounds, http_seconds, clients, skip_http, work_dir, out):
         results = run_benchmark(sorted(set(sizes)), seed, rounds, work_dir, http)
     except IndexingFailed as exc:
         raise click.ClickException(f"indexing failed, so there is nothing to measure: {exc}") from None
+    except browse.BrowseFailed as exc:
+        raise click.ClickException(f"an official's page or a suggestion failed: {exc}") from None
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     click.echo(format_report(results))
+    click.echo("\n" + browse.format_report(results["browse"]))  # officials' pages, suggestions
     click.echo(f"\nall figures: {out}")
     if "error" in results.get("http", {}):
         raise click.ClickException(f"HTTP load test failed: {results['http']['error']}")
@@ -76,6 +79,8 @@ def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http
     config = {"sizes": sizes, "seed": seed, "rounds": rounds, "queries": len(QUERIES)}
     results = {"config": config, "machine": machine()}
     results["sizes"] = {str(size): bench_size(work_dir, size, seed, rounds, update=size == largest) for size in sizes}
+    _progress(f"[{largest}] timing officials' pages and suggestions")
+    results["browse"] = browse.measure(work_dir / f"run-{largest}" / "index", rounds)
     if http:
         seconds, clients = http
         try:

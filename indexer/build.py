@@ -181,7 +181,7 @@ def _scan(sources, max_bytes, progress, indexed: dict[str, str], signatures: dic
 
 def _apply(ix, plan: Plan, max_bytes: int, progress, *, start_empty: bool = False) -> dict[str, writer.Outcome]:
     """Write the plan's changes as new segments and commit them with its deletions, then
-    bring the spelling vocabulary kept with the index up to date.
+    bring the vocabulary kept with the index (spelling words, title terms) up to date.
 
     Past PARALLEL_FROM changes a second process writes every other release (see
     indexer.writer); each release whose new version was written replaces its old one.
@@ -198,8 +198,11 @@ def _apply(ix, plan: Plan, max_bytes: int, progress, *, start_empty: bool = Fals
     removed = writer.stored_words(ix, plan.delete + replaced)
     writer.commit(ix, plan.delete + replaced, segments)
     # After the commit: a vocabulary a step behind its index only costs a suggestion.
-    if added or removed or start_empty:
-        vocabulary.update(Path(ix.storage.folder), added, removed, start_empty=start_empty)
+    folder = Path(ix.storage.folder)
+    # An index from before title terms were kept has none to update: count its titles once.
+    titles = None if start_empty or vocabulary.has_titles(folder) else writer.stored_title_terms(ix)
+    if added or removed or start_empty or titles is not None:
+        vocabulary.update(folder, added, removed, start_empty=start_empty, titles=titles)
     return outcomes
 
 

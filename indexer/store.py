@@ -20,6 +20,7 @@ POINTER = "CURRENT"
 LOCK = ".lock"
 SIGNATURES = "signatures.json"  # in an index directory: release id -> its files' stat signature
 VOCABULARY = "vocabulary.json"  # in an index directory: word -> how many releases use it (spelling)
+TITLES = "titles.json"  # in an index directory: title word or two-word phrase -> releases (suggestions)
 
 
 def read_pointer(index_dir: Path) -> dict | None:

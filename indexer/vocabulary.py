@@ -1,16 +1,22 @@
-"""The words the releases use, with how many releases use each: the web app's spelling
-vocabulary ("secrity" -> "security" needs the words as written, not the index's stems).
+"""The words the releases use, with how many releases use each, kept beside the index:
 
-Kept beside the index as a JSON file and updated with each run's changes: the words of
-each written release are added, those of each deleted or replaced one (read back from
-the index's stored text) taken away. A run costs its changes, never a pass over the
-corpus.
+- every word of titles and texts, for the web app's spelling ("secrity" -> "security"
+  needs the words as written, not the index's stems), in `vocabulary.json`;
+- the words and two-word phrases of titles, for suggestions while typing ("bor" ->
+  "border security"), in `titles.json`. The index cannot give these cheaply: its stored
+  fields are one pickle per release with its whole text.
+
+Both files are updated with each run's changes: the words of each written release are
+added, those of each deleted or replaced one (read back from the index's stored text)
+taken away, and a rebuild starts empty. A run costs its changes, never a pass over the
+corpus (except once, for an index written before titles were counted).
 """
 
 import json
 import os
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import store
@@ -18,6 +24,40 @@ from indexer.gazetteer import fold
 
 WORD = re.compile(r"[^\W\d_]{3,30}")  # letters only: numbers and codes are not misspelt
 MAX_WORDS = 200_000  # kept in the file, the most used first
+# A title's words (letters, inner apostrophes kept: "o'brien") and every other mark, one
+# at a time: punctuation and numbers between two words keep them from making a phrase.
+TITLE_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[^\s]")
+POSSESSIVE = re.compile(r"['’]s$")
+MAX_TITLE_TERMS = 100_000  # title words and phrases kept in the file, the most used first
+# Words that make poor completions on their own or as half of a phrase ("of the", "and
+# mexico"); English and Spanish, as folded.
+TITLE_STOP_WORDS = frozenset(
+    "a an and are as at be but by for from has have in into is it its of on or over that the their "
+    "this to under was were will with about after against between during than via "
+    "al ante con de del e el en entre la las lo los o para por que se sobre su sus tras un una y".split()
+)
+
+
+@dataclass
+class Counts:
+    """How many releases use each word (for spelling), and each title word and two-word
+    title phrase (for suggestions; a phrase is the key with a space)."""
+
+    words: Counter = field(default_factory=Counter)
+    titles: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of_release(cls, title: str, body: str) -> "Counts":
+        """One release's distinct words and title terms, each counted once."""
+        return cls(Counter(words_of(title, body)), Counter(title_terms(title)))
+
+    def update(self, other: "Counts") -> None:
+        """Add `other`'s counts to these."""
+        self.words.update(other.words)
+        self.titles.update(other.titles)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.titles)
 
 
 def words_of(*texts: str) -> set[str]:
@@ -25,23 +65,71 @@ def words_of(*texts: str) -> set[str]:
     return {word for text in texts for word in WORD.findall(fold(text).lower())}
 
 
+def title_terms(title: str) -> set[str]:
+    """The distinct words (3 letters or more) and two-word phrases of a title, lower-cased
+    with their accents ("Calderón Meets Border Security Chiefs" -> "calderón", "border
+    security", ...). Stop words are left out, and so are phrases with one; a phrase is
+    two words next to each other, with no mark or number between them and no possessive
+    ending the first."""
+    terms: set[str] = set()
+    previous = None
+    for token in TITLE_TOKEN.findall(title.lower()):
+        word = POSSESSIVE.sub("", token)
+        if not word[:1].isalpha() or fold(word) in TITLE_STOP_WORDS or len(word) > 30:
+            previous = None
+            continue
+        if len(word) >= 3:
+            terms.add(word)
+        if previous is not None:
+            terms.add(f"{previous} {word}")
+        # "Napolitano's Meeting" is not the phrase "napolitano meeting".
+        previous = word if len(word) >= 2 and word == token else None
+    return terms
+
+
 def read(folder: Path) -> Counter:
-    """The vocabulary kept with the index in `folder` (empty if none or unreadable)."""
+    """The spelling vocabulary kept with the index in `folder` (empty if none or unreadable)."""
+    return _read_counts(Path(folder) / store.VOCABULARY)
+
+
+def read_titles(folder: Path) -> Counter:
+    """The title words and phrases kept with the index in `folder` (empty if none or unreadable)."""
+    return _read_counts(Path(folder) / store.TITLES)
+
+
+def has_titles(folder: Path) -> bool:
+    """Whether the index in `folder` has its title counts (an older one has not)."""
+    return (Path(folder) / store.TITLES).exists()
+
+
+def _read_counts(path: Path) -> Counter:
     try:
-        words = json.loads((Path(folder) / store.VOCABULARY).read_text())
+        counts = json.loads(path.read_text())
     except (OSError, ValueError):
         return Counter()
-    if not isinstance(words, dict):
+    if not isinstance(counts, dict):
         return Counter()
-    return Counter({w: n for w, n in words.items() if isinstance(w, str) and isinstance(n, int) and n > 0})
+    return Counter({w: n for w, n in counts.items() if isinstance(w, str) and isinstance(n, int) and n > 0})
 
 
-def update(folder: Path, added: Counter, removed: Counter, *, start_empty: bool = False) -> None:
-    """Add and take away a run's words, then replace the file in one rename."""
+def update(folder: Path, added: Counts, removed: Counts, *, start_empty: bool = False,
+           titles: Counter | None = None) -> None:
+    """Add and take away a run's words and title terms, then replace each file in one
+    rename. `titles`, when given, are the title counts of the whole index as committed
+    (counted afresh): they replace what the file held, and the run's are not applied."""
     words = Counter() if start_empty else read(folder)
-    words.update(added)
-    words.subtract(removed)
-    kept = {w: n for w, n in words.most_common(MAX_WORDS) if n > 0}
-    tmp = Path(folder) / f"{store.VOCABULARY}.{os.getpid()}.tmp"
+    words.update(added.words)
+    words.subtract(removed.words)
+    _write_counts(Path(folder) / store.VOCABULARY, words, MAX_WORDS)
+    if titles is None:
+        titles = Counter() if start_empty else read_titles(folder)
+        titles.update(added.titles)
+        titles.subtract(removed.titles)
+    _write_counts(Path(folder) / store.TITLES, titles, MAX_TITLE_TERMS)
+
+
+def _write_counts(path: Path, counts: Counter, limit: int) -> None:
+    kept = {w: n for w, n in counts.most_common(limit) if n > 0}
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(kept, separators=(",", ":"), ensure_ascii=False))
-    os.replace(tmp, Path(folder) / store.VOCABULARY)
+    os.replace(tmp, path)

@@ -23,7 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.load import parse_release_files, read_release_files
-from indexer.vocabulary import words_of
+from indexer.vocabulary import Counts, title_terms
 from indexer.schema import release_document
 from indexer.sources import SourceError, SourceFile
 
@@ -80,11 +80,11 @@ def indexed_hashes(ix) -> dict[str, str]:
 
 
 def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job],
-                  progress: Callable[[int], None]) -> tuple[list, dict[str, Outcome], Counter]:
+                  progress: Callable[[int], None]) -> tuple[list, dict[str, Outcome], Counts]:
     """Parse and write `mine` here and `theirs` (if any) in a second process, each as one
     finished, uncommitted segment. Returns the segments, every release's outcome and the
-    words of the releases written (for indexer.vocabulary); `progress` gets the count
-    done by both."""
+    words and title terms of the releases written (for indexer.vocabulary); `progress`
+    gets the count done by both."""
     with _writer_process(folder, theirs) as other:
         segment, outcomes, words = write_segment(ix, mine, lambda done: progress(done + other.done))
         their_segment, their_outcomes, their_words = other.result()
@@ -93,10 +93,10 @@ def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job],
     return [s for s in (segment, their_segment) if s is not None], outcomes, words
 
 
-def stored_words(ix, ids: list[str]) -> Counter:
-    """The words of the live documents with these ids, from their stored text: what a run
-    takes away from the vocabulary when it deletes or replaces them."""
-    words = Counter()
+def stored_words(ix, ids: list[str]) -> Counts:
+    """The words and title terms of the live documents with these ids, from their stored
+    text: what a run takes away from the vocabulary when it deletes or replaces them."""
+    words = Counts()
     if not ids:
         return words
     with ix.searcher() as searcher:
@@ -104,8 +104,18 @@ def stored_words(ix, ids: list[str]) -> Counter:
             doc = searcher.document_number(id=release_id)
             if doc is not None:
                 stored = searcher.stored_fields(doc)
-                words.update(words_of(stored.get("title", ""), stored.get("body", "")))
+                words.update(Counts.of_release(stored.get("title", ""), stored.get("body", "")))
     return words
+
+
+def stored_title_terms(ix) -> Counter:
+    """The title terms of every live document, from their stored titles: counted once for
+    an index written before titles were counted (each stored document is read whole)."""
+    terms = Counter()
+    with ix.searcher() as searcher:
+        for doc in searcher.reader().all_doc_ids():
+            terms.update(title_terms(searcher.stored_fields(doc).get("title", "")))
+    return terms
 
 
 def commit(ix, delete: list[str], segments: list) -> None:
@@ -140,18 +150,19 @@ def _writing(ix):
         writer.commit()
 
 
-def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome], Counter]:
+def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome], Counts]:
     """Read, parse and write `jobs` as one finished segment of `ix`, not yet committed.
 
     The writer takes no lock (only one indexing run holds the run lock) and does not
     commit: `commit` does, as whoosh.multiproc does. Returns the segment (None if nothing
-    was written), each release's outcome, and how many written releases use each word.
+    was written), each release's outcome, and how many written releases use each word
+    and title term.
     """
     # Private API: _lk=False skips the index's write lock (the run lock already excludes
     # other writers, and two of ours write at once).
     writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
     try:
-        outcomes, words = {}, Counter()
+        outcomes, words = {}, Counts()
         for done, job in enumerate(jobs, 1):
             outcome, release_words = _write_one(writer, job)
             outcomes[job.source.relpath] = outcome
@@ -168,14 +179,14 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[o
         raise
 
 
-def _write_one(writer, job: Job) -> tuple[Outcome, set[str]]:
+def _write_one(writer, job: Job) -> tuple[Outcome, Counts]:
     try:
         loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
     except SourceError as exc:
-        return Outcome(False, str(exc)), set()
+        return Outcome(False, str(exc)), Counts()
     release = loaded.release
     writer.add_document(**release_document(release))
-    return Outcome(True, None, loaded.warning), words_of(release.title, release.body)
+    return Outcome(True, None, loaded.warning), Counts.of_release(release.title, release.body)
 
 
 class _NewSegmentWriter(SegmentWriter):
@@ -227,7 +238,7 @@ class _WriterProcess:
     def done(self) -> int:
         return self._done.value
 
-    def result(self) -> tuple[object | None, dict[str, Outcome], Counter]:
+    def result(self) -> tuple[object | None, dict[str, Outcome], Counts]:
         """Wait for the other process's segment, outcomes and words."""
         try:
             kind, payload = self._results.recv()
@@ -253,8 +264,8 @@ class _NoWriterProcess:
 
     done = 0
 
-    def result(self) -> tuple[None, dict[str, Outcome], Counter]:
-        return None, {}, Counter()
+    def result(self) -> tuple[None, dict[str, Outcome], Counts]:
+        return None, {}, Counts()
 
 
 @contextmanager

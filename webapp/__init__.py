@@ -36,6 +36,9 @@ CONDITIONAL = {"views.search_page", "views.release_page", "api.search_json", "ap
 # The Atom feed that readers poll, and a release's citation downloads (webapp.feeds, views).
 # Streamed exports are not here: a streamed body carries no ETag.
 CONDITIONAL |= {"feeds.search_atom", "views.citation_bib", "views.citation_text"}
+# Officials' and countries' pages and a facet's page of values (webapp.entities, webapp.facet_pages).
+CONDITIONAL |= {"entities.official_page", "entities.country_page", "entities.official_json", "entities.country_json",
+                "facet_pages.facet_values_page"}
 TOO_LONG = (
     "This search needed more than its time allowance ({seconds:g} s) and was stopped. "
     "Try fewer words, fewer wildcards, or a filter."
@@ -69,11 +72,14 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["RELEASE_SEARCH_WARM"]:
         _warm(engine, watch=not app.testing)
 
-    from webapp import api, feeds, views
+    from webapp import api, entities, facet_pages, feeds, suggest, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(entities.bp)
+    app.register_blueprint(facet_pages.bp)
+    app.register_blueprint(suggest.bp)
     app.before_request(_start_budget)
     app.before_request(_not_modified)
     app.teardown_request(_end_budget)

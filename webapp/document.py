@@ -5,6 +5,7 @@ The first drawn mention of each value gets an id, so the facet list beside the t
 link to it; `render` says which ids it drew.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -24,8 +25,10 @@ def mention_anchor(facet: str, value: str) -> str:
     return "m-" + facet + "-" + "".join(ch if ch.isalnum() else "-" for ch in value.lower())
 
 
-def render(body: str, spans: list[Span], mentions: list[Mention]) -> RenderedText:
-    """`body` escaped, `spans` in <mark>, each mention in <span class="mention">.
+def render(body: str, spans: list[Span], mentions: list[Mention],
+           link: Callable[[str, str], str | None] | None = None) -> RenderedText:
+    """`body` escaped, `spans` in <mark>, each mention in <span class="mention">, or in
+    <a class="mention"> to the address `link(facet, value)` gives, when it gives one.
 
     Overlapping mentions: the first one (leftmost, then longest) wins. A query span that
     straddles a mention's edge is not marked.
@@ -38,7 +41,7 @@ def render(body: str, spans: list[Span], mentions: list[Mention]) -> RenderedTex
     out: list[str] = []
     anchors: dict[tuple[str, str], str] = {}
     used: set[str] = set()
-    opening: dict[tuple[str, str], str] = {}  # each value's <span ...> without its id, escaped once
+    tags: dict[tuple[str, str], tuple[str, str]] = {}  # each value's opening (without id) and closing tag
     pos = 0
     next_span = 0  # spans before it are drawn or skipped: each is looked at once
 
@@ -57,19 +60,26 @@ def render(body: str, spans: list[Span], mentions: list[Mention]) -> RenderedTex
             continue
         marked(pos, start)
         key = (mention.facet, mention.value)
-        tag = opening.get(key)
-        if tag is None:
-            facet, value = str(escape(mention.facet)), str(escape(mention.value))
-            tag = opening[key] = f'<span class="mention mention-{facet}" title="{facet}: {value}"'
+        if key not in tags:
+            tags[key] = _tags(mention, link(*key) if link is not None else None)
+        opening, closing = tags[key]
         anchor = mention_anchor(*key)
         if key not in anchors and anchor not in used:
             anchors[key] = anchor
             used.add(anchor)
-            out.append(f'{tag} id="{anchor}">')
+            out.append(f'{opening} id="{anchor}">')
         else:
-            out.append(tag + ">")
+            out.append(opening + ">")
         marked(start, end)
-        out.append("</span>")
+        out.append(closing)
         pos = end
     marked(pos, len(body))
     return RenderedText(Markup("".join(out)), anchors)
+
+
+def _tags(mention: Mention, href: str | None) -> tuple[str, str]:
+    """A mention's opening tag, not yet closed (its first one gets an id), and its closing tag."""
+    facet, value = escape(mention.facet), escape(mention.value)
+    element = "a" if href else "span"
+    target = f' href="{escape(href)}"' if href else ""
+    return f'<{element} class="mention mention-{facet}" title="{facet}: {value}"{target}', f"</{element}>"

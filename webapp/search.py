@@ -313,16 +313,31 @@ def _cased_like(typed: str, word: str) -> str:
 # --- facets --------------------------------------------------------------------------------
 
 
-def _facet_values(gen: Generation, facet: str, docs: FrozenBitMap, params: SearchParams) -> list[FacetValue]:
-    """Counts of each value over `docs`, most frequent first; selected values always kept.
-    The year facet also counts the releases with no known date."""
+def facet_values(engine: Engine, params: SearchParams, facet: str) -> list[FacetValue]:
+    """Every value of one facet with its count over a search's results (its own filter
+    left out, as on the search page), most frequent first: for the page that lists them all."""
+    gen = engine.generation()
+
+    def compute() -> list[FacetValue]:
+        answer = _answer(gen, params)
+        return _facet_values(gen, facet, _restrict(answer.found.matched, answer.filters, skip=facet), params, limit=None)
+
+    # Page, order and sort do not change the counts: one entry per search.
+    key = replace(params, page=1, per_page=1, sort="relevance")
+    return gen.cache.get(("facet values", key, facet), compute) if engine.cache_pages else compute()
+
+
+def _facet_values(gen: Generation, facet: str, docs: FrozenBitMap, params: SearchParams,
+                  limit: int | None = FACET_LIMIT) -> list[FacetValue]:
+    """Counts of each value over `docs`, most frequent first, the first `limit` of them;
+    selected values always kept. The year facet also counts the releases with no known date."""
     counts = gen.facets[facet].counts(docs)
     if facet == "year":
         undated = len(docs & gen.undated)
         if undated:
             counts[NO_DATE] = undated
     selected = params.selected(facet)
-    top_values = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMIT]
+    top_values = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
     listed = {v for v, _ in top_values}
     # A chosen value outside the list (a year range, say) is counted on its own.
     top_values += [(v, len(docs & _value_docs(gen, facet, v))) for v in selected if v not in listed]
@@ -460,8 +475,9 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def get_release(engine: Engine, release_id: str, q: str = "") -> ReleaseDetail | None:
-    """One release with its full text, why it carries each facet value, and similar releases."""
+def get_release(engine: Engine, release_id: str, q: str = "", mention_link=None) -> ReleaseDetail | None:
+    """One release with its full text, why it carries each facet value, and similar releases;
+    `mention_link(facet, value)`, when given, is where each marked mention links to."""
     gen = engine.generation()
     doc = gen.doc_number(release_id)
     if doc is None:
@@ -472,7 +488,7 @@ def get_release(engine: Engine, release_id: str, q: str = "") -> ReleaseDetail |
     body = stored["body"]
     mentions = _mentions(stored.get("mentions") or {}, hit)
     spans = matcher_of(gen).spans(body, highlight_of(reading.query), stored.get("language") or "en")
-    text = render(body, spans, mentions)
+    text = render(body, spans, mentions, mention_link)
     return ReleaseDetail(
         hit=hit,
         body=body,

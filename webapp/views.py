@@ -42,6 +42,7 @@ class FacetOption:
     count: int
     selected: bool
     url: str  # this search with the value toggled
+    page_url: str | None = None  # an official's or a country's own page
 
 
 @dataclass
@@ -50,6 +51,7 @@ class FacetGroup:
     label: str
     shown: list[FacetOption]
     more: list[FacetOption]  # collapsed behind "show more"
+    all_urls: dict[str, str] | None = None  # a long facet's page of every value: order -> URL
 
 
 @dataclass
@@ -59,6 +61,7 @@ class MentionLink:
     count: int
     search_url: str
     anchor: str | None  # id of its first marked mention in the text, when there is one
+    page_url: str | None = None  # the official's or country's own page
 
 
 def search_url(params: SearchParams) -> str:
@@ -101,6 +104,8 @@ def search_context(result: ResultPage, notices: list[str]) -> dict:
         # Follow, export, timeline (webapp.feeds, webapp.timeline)
         "timeline": timeline_of(result.timeline, params, search_url),
         **follow_links(params),
+        # Officials' and countries' pages (webapp.entities)
+        "name_pages": _name_pages(result.results),
     }
 
 
@@ -131,13 +136,14 @@ def _facet_group(result: ResultPage, facet: str) -> FacetGroup:
     if facet == "year":  # years read best in time order, most recent first, "no date" last
         values = sorted(values, key=lambda v: (v.value != NO_DATE, v.value), reverse=True)
     options = [
-        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, search_url(result.params.toggled(facet, v.value)))
+        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, search_url(result.params.toggled(facet, v.value)),
+                    entity_url(facet, v.value))
         for v in values
     ]
     # Selected values stay in view even when they rank low.
     shown = [o for n, o in enumerate(options) if n < FACET_VALUES_SHOWN or o.selected]
     more = [o for n, o in enumerate(options) if n >= FACET_VALUES_SHOWN and not o.selected]
-    return FacetGroup(facet, FACETS[facet], shown, more)
+    return FacetGroup(facet, FACETS[facet], shown, more, _all_values_urls(result.params, facet, options, more))
 
 
 LANGUAGES = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese"}
@@ -205,7 +211,7 @@ def release_page(release_id: str):
     address, so the way back and the similar releases keep it.
     """
     params, _ = parse_params(request.args)
-    detail = get_release(engine(), release_id, params.q)
+    detail = get_release(engine(), release_id, params.q, mention_link=entity_url)
     if detail is None:
         abort(404, f"There is no release with the id “{release_id}”. It may have been removed from the corpus.")
     return render_template("release.html", **release_context(detail, params))
@@ -242,7 +248,8 @@ def _mention_links(detail: ReleaseDetail, facet: str, values: list[str]) -> list
     """Each value of a facet with its search, its mention count and where it is first marked."""
     counts = {m.value: len(m.spans) for m in detail.mentions if m.facet == facet}
     return [
-        MentionLink(facet, value, counts.get(value, 0), search_url(SearchParams(**{facet: (value,)})), detail.anchors.get((facet, value)))
+        MentionLink(facet, value, counts.get(value, 0), search_url(SearchParams(**{facet: (value,)})), detail.anchors.get((facet, value)),
+                    entity_url(facet, value))
         for value in values
     ]
 
@@ -283,6 +290,41 @@ def citation(hit: Hit) -> Citation:
     base = current_app.config["RELEASE_SEARCH_BASE_URL"].rstrip("/")
     permanent = base + url_for("views.release_page", release_id=hit.id)
     return citation_of(hit, hit.url if is_web_address(hit.url) else None, permanent)
+# --- Officials' and countries' pages, and long facets' pages of every value (webapp.entities,
+# webapp.facet_pages): the links to them that the search and release pages show ---------------
+
+ENTITY_PAGES = {"official": "entities.official_page", "country": "entities.country_page"}
+LONG_FACET = 15  # a facet with more values gets a filter box and a page of all its values
+
+
+def entity_url(facet: str, value: str) -> str | None:
+    """The page of an official or a country; None for the values of other facets."""
+    endpoint = ENTITY_PAGES.get(facet)
+    return url_for(endpoint, name=value) if endpoint else None
+
+
+def _name_pages(hits) -> dict[tuple[str, str], str]:
+    """(facet, name) -> the page of each official and country named under the results."""
+    return {
+        (facet, name): entity_url(facet, name)
+        for hit in hits
+        for facet, names in (("official", hit.officials), ("country", hit.countries))
+        for name in names
+    }
+
+
+def all_values_url(params: SearchParams, facet: str, order: str) -> str:
+    """The page of every value of `facet` for the search `params`, in `order` (alpha, count)."""
+    args = [(k, v) for k, v in params.query_args() if k not in ("page", "per_page")]
+    return url_for("facet_pages.facet_values_page", facet=facet) + "?" + urlencode([*args, ("order", order)])
+
+
+def _all_values_urls(params: SearchParams, facet: str, options: list, more: list) -> dict[str, str] | None:
+    """For a long facet (the officials' once folded, any past LONG_FACET values), its
+    page of every value in each order; None for a short one."""
+    if len(options) <= LONG_FACET and not (facet == "official" and more):
+        return None
+    return {order: all_values_url(params, facet, order) for order in ("alpha", "count")}
 
 
 @bp.route("/about")

@@ -154,3 +154,4 @@ def test_a_small_run_with_http_ends_cleanly(tmp_path):
     assert set(exports["memory_mb"]) == {"rss_before", "rss_peak_growth", "anon_before", "anon_peak_growth",
                                          "rss_after_all_exports", "anon_after_all_exports"}
     assert "Feeds and exports on gunicorn -w 1 at 60 releases" in done.stdout
+    assert results["browse"]["releases"] == 60 and "/api/suggest?q=<prefix>" in done.stdout  # bench.browse
