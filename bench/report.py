@@ -16,6 +16,7 @@ def format_report(results: dict) -> str:
         ("Indexing (release-search index)", None),
         ("  first build, seconds", lambda f: f["index"]["seconds"]),
         ("  releases/s", lambda f: f["index"]["releases_per_second"]),
+        ("  CPU seconds, both processes", lambda f: f["index"].get("cpu_seconds", "-")),
         ("  MB/s (releases and sidecars read)", lambda f: f["index"].get("mb_per_second", "-")),
         ("  peak memory of the command, MB", lambda f: f["index"]["peak_rss_mb"]),
         ("  index on disk, MB", lambda f: f["index"]["index_mb"]),

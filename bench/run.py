@@ -108,6 +108,7 @@ def bench_size(work_dir: Path, size: int, seed: int, rounds: int, *, update: boo
         "index": {
             "seconds": round(build.seconds, 2),
             "releases_per_second": round(size / build.seconds, 1),
+            "cpu_seconds": round(build.cpu_seconds, 2),
             "corpus_mb": round(corpus_mb, 2),
             "mb_per_second": round(corpus_mb / build.seconds, 3),
             "peak_rss_mb": round(build.peak_rss_mb, 1),
