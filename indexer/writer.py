@@ -17,12 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
+from whoosh.formats import Positions
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.load import parse_release_files, read_release_files
-from indexer.schema import release_document
+from indexer.schema import Analyzed, release_document
 from indexer.sources import SourceError, SourceFile
 
 # Each writer's in-memory posting pool. Smaller pools spill to disk runs and merge them
@@ -158,15 +159,92 @@ def _write_one(writer, job: Job) -> Outcome:
 
 
 class _NewSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, with the new segment's field lengths held in memory while
-    its postings are written: the codec asks for a length per posting, and reading each
-    from the length column was a tenth of all indexing time.
+    """Whoosh's segment writer, with the same output (a test compares the files) in less time.
 
-    Private API: per_document_reader is the hook the codec's posting writer calls.
+    - The new segment's field lengths are held in memory while its postings are written:
+      the codec asks for a length per posting, and reading each from the length column
+      was a tenth of all indexing time.
+    - A text field given its analyzed terms (schema.Analyzed) gets its postings straight
+      from the term list, without a Token per word; and a document's postings join the
+      pool in one batch. Together a fifth less CPU per long release (see the commit).
+
+    Private API: per_document_reader is the hook the codec's posting writer calls;
+    add_document is SegmentWriter.add_document with those two changes, so it uses the
+    writer's internals (perdocwriter, pool, _doc_boost, _field_boost, _check_fields).
     """
 
     def per_document_reader(self):
         return _Lengths(super().per_document_reader())
+
+    def add_document(self, **fields):
+        self._check_state()
+        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        postings = []
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.separate_spelling() or field.vector:
+                raise NotImplementedError(f"field {fieldname!r}: spelling and vectors are not written here")
+            length = 0
+            if field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
+                if isinstance(value, Analyzed) and type(field.format) is Positions:
+                    items = _positions(value, field.format)
+                else:
+                    items = field.index(value)
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in items:
+                    if scorable:
+                        length += freq
+                    postings.append((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        perdocwriter.finish_doc()
+        _add_postings(self.pool, postings)
+        self._added = True
+        self.docnum += 1
+
+
+def _positions(terms: Analyzed, fmt: Positions):
+    """What FieldType.index yields for these terms: Positions.word_values with UTF-8 term
+    bytes. Whoosh reads a tuple value as terms at positions 0, 1, 2, … (whoosh.formats.tokens
+    calls entoken, not the analyzer, so terms.first is not used), each of boost 1."""
+    poses: dict[str, list[int]] = {}
+    for pos, term in enumerate(terms):
+        found = poses.get(term)
+        if found is None:
+            poses[term] = [pos]
+        else:
+            found.append(pos)
+    # Each value is encoded anew even where an earlier one is equal: Whoosh pickles a
+    # block's values, and pickle writes a repeated object as a back-reference, so a
+    # memoized value would change the bytes on disk.
+    boost, encode = fmt.field_boost, fmt.encode
+    for term, poslist in poses.items():
+        yield term.encode("utf-8"), len(poslist), float(len(poslist)) * boost, encode(poslist)
+
+
+def _add_postings(pool, postings: list[tuple]) -> None:
+    """PostingPool.add for a document's postings at once: the same size estimate per
+    posting, a run spilled to disk when past the limit (after the document, not inside
+    it: the merged, sorted result is the same)."""
+    if not postings:
+        return
+    pool.fieldnames.update(p[0] for p in postings)
+    # PostingPool.add's estimate of an item's bytes in memory, summed.
+    pool.currentsize += sum(150 + len(f) + 2 * len(t) + len(v or b"") for f, t, _, _, v in postings)
+    pool.current.extend(postings)
+    if pool.currentsize > pool.limit:
+        pool.save()
 
 
 class _Lengths:
