@@ -44,16 +44,15 @@ class SourceFile:
 def source_file(path: Path, corpus_dir: Path) -> SourceFile:
     """The SourceFile of `path`, a release file under `corpus_dir` (its id is the relative path)."""
     path, corpus_dir = Path(path), Path(corpus_dir)
-    relpath = Path(os.path.relpath(path, corpus_dir)).as_posix()
     root = os.path.realpath(corpus_dir)
     sidecar = sidecar_path(path)
     has_sidecar = sidecar.exists()
-    return SourceFile(relpath, path, sidecar if has_sidecar else None, _leaves(path, root),
-                      has_sidecar and _leaves(sidecar, root))
+    return SourceFile(Path(os.path.relpath(path, corpus_dir)).as_posix(), path, sidecar if has_sidecar else None,
+                      _outside(path, root), has_sidecar and _outside(sidecar, root))
 
 
-def _leaves(path: Path, root: str) -> bool:
-    """Whether `path`, followed through any links, ends outside the folder `root` (real path)."""
+def _outside(path: Path, root: str) -> bool:
+    """Whether `path`, followed through any links, ends outside the folder `root` (a real path)."""
     return os.path.commonpath([root, os.path.realpath(path)]) != root
 
 
@@ -70,6 +69,7 @@ def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, st
     leads out of it is marked `outside` and never read.
     """
     corpus_dir = Path(corpus_dir)
+    root = os.path.realpath(corpus_dir)
     found: list[SourceFile] = []
     ignored: list[tuple[str, str]] = []
     for dirpath, dirnames, filenames in os.walk(corpus_dir):
@@ -82,7 +82,13 @@ def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, st
             if path.suffix.lower() not in RELEASE_SUFFIXES:
                 ignored.append((relpath, f"not a release file (expected one of {', '.join(sorted(RELEASE_SUFFIXES))})"))
                 continue
-            found.append(source_file(path, corpus_dir))
+            # Only a link can lead out: the folders above were walked without following
+            # links (resolving every file's real path was most of an unchanged run).
+            sidecar = sidecar_path(path)
+            has_sidecar = sidecar.exists()
+            found.append(SourceFile(relpath, path, sidecar if has_sidecar else None,
+                                    path.is_symlink() and _outside(path, root),
+                                    has_sidecar and sidecar.is_symlink() and _outside(sidecar, root)))
     return found, ignored
 
 
