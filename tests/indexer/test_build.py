@@ -229,14 +229,22 @@ def test_a_build_left_by_a_killed_rebuild_is_removed_by_the_next_run(corpus_dir,
     assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
 
 
-def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path, monkeypatch):
-    """_NewSegmentWriter only caches field lengths: the segment files must be identical."""
+@pytest.mark.parametrize("generated", [0, 300])
+def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path, monkeypatch, generated):
+    """_NewSegmentWriter only computes faster: the segment files must be identical.
+
+    300 generated releases as well as the five seeds: common terms then have more
+    postings than a block holds (128), so blocks are written mid-term too.
+    """
     import hashlib
 
+    from bench.generate import generate_corpus
     from indexer import writer
     from indexer.schema import build_schema
     from indexer.sources import MAX_BYTES, find_sources
 
+    if generated:
+        generate_corpus(corpus_dir / "generated", generated, seed=5, mix="long")
     sources, _ = find_sources(corpus_dir)
     jobs = [writer.Job(source, MAX_BYTES) for source in sources]
 
