@@ -38,7 +38,7 @@ def index_command(corpus_dir: Path, index_dir: Path, rebuild: bool, max_bytes: i
     """
     if not corpus_dir.is_dir():
         raise click.ClickException(f"corpus folder '{corpus_dir}' does not exist; pass the folder of releases to index")
-    progress = _terminal_progress if sys.stderr.isatty() and not quiet else None
+    progress = _TerminalProgress() if sys.stderr.isatty() and not quiet else None
     try:
         summary = update_index(corpus_dir, index_dir, rebuild=rebuild, max_bytes=max_bytes, progress=progress)
     except (IndexBusy, IndexWriteFailed) as exc:
@@ -52,9 +52,18 @@ def index_command(corpus_dir: Path, index_dir: Path, rebuild: bool, max_bytes: i
     sys.exit(0 if summary.ok else 1)
 
 
-def _terminal_progress(phase: str, done: int, total: int) -> None:
-    if done == total or done % 50 == 0:
-        click.echo(f"\r{phase} {done:,}/{total:,}", nl=False, err=True)
+class _TerminalProgress:
+    """Prints "phase done/total" each time the count passes a multiple of 50 (with two
+    writers it moves in steps, so it may skip the multiples themselves), and at the end."""
+
+    def __init__(self):
+        self._shown: tuple[str, int] | None = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        step = (phase, done // 50)
+        if done == total or step != self._shown:
+            self._shown = step
+            click.echo(f"\r{phase} {done:,}/{total:,}", nl=False, err=True)
 
 
 def _print_summary(summary: Summary, index_dir: Path, quiet: bool) -> None:
