@@ -36,7 +36,7 @@ _ELEMENT = re.compile(r"<[a-zA-Z]")
 # Possessive (*+, ++): no backtracking state is kept per character of a tag of megabytes.
 _START_TAG = re.compile(r"<[a-zA-Z][^\s/>]*+((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 _ATTRIBUTE = re.compile(r"""[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']*))?""")
-_GIANT_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+_GIANT_WORD = re.compile(r"(?<!\S)\S{%d,}" % (MAX_WORD_CHARS + 1))  # tried at word starts only
 
 
 @dataclass
@@ -111,7 +111,7 @@ def bounded_text(text: str, *, is_html: bool) -> tuple[str, str | None]:
     HTML of too many elements or attributes is refused (SourceError). Runs of non-space
     characters longer than MAX_WORD_CHARS are cut into pieces, so no extraction pattern
     backtracks over megabytes (9 MB of "Aa-Aa-…" took 1.1 GB in the dateline pattern).
-    Text past MAX_TEXT_CHARS is left out.
+    Text past MAX_TEXT_CHARS (at a space, if one is near) is left out.
     """
     if is_html or _LOOKS_LIKE_HTML.match(text):
         elements = len(_ELEMENT.findall(text))
@@ -120,14 +120,28 @@ def bounded_text(text: str, *, is_html: bool) -> tuple[str, str | None]:
         tags = _START_TAG.findall(text)
         # Attributes are separated by white space: its count bounds theirs, and is cheap.
         spaces = sum(tag.count(" ") + tag.count("\n") + tag.count("\t") + tag.count("\r") for tag in tags)
-        attributes = sum(len(_ATTRIBUTE.findall(tag)) for tag in tags) if spaces > MAX_HTML_ATTRIBUTES else 0
-        if attributes > MAX_HTML_ATTRIBUTES:
-            raise SourceError(f"HTML of {attributes:,} attributes; at most {MAX_HTML_ATTRIBUTES:,} are read")
-    text = _GIANT_WORD.sub(_cut, text)
-    if len(text) <= MAX_TEXT_CHARS:
-        return text, None
-    end = max(text.rfind(" ", 0, MAX_TEXT_CHARS), text.rfind("\n", 0, MAX_TEXT_CHARS))  # a space within 1,000
-    return text[:end], f"text of {len(text):,} characters; only the first {end:,} are indexed"
+        if spaces > MAX_HTML_ATTRIBUTES and _more_attributes_than(tags, MAX_HTML_ATTRIBUTES):
+            raise SourceError(f"HTML of more than {MAX_HTML_ATTRIBUTES:,} attributes; "
+                              f"at most {MAX_HTML_ATTRIBUTES:,} are read")
+    cut = None
+    if len(text) > MAX_TEXT_CHARS:  # first, so the passes below read at most this much
+        end = max(text.rfind(" ", 0, MAX_TEXT_CHARS), text.rfind("\n", 0, MAX_TEXT_CHARS))
+        if end < MAX_TEXT_CHARS - MAX_WORD_CHARS:
+            end = MAX_TEXT_CHARS  # inside a giant word, which is cut up next anyway
+        cut = f"text of {len(text):,} characters; only the first {end:,} are indexed"
+        text = text[:end]
+    return _GIANT_WORD.sub(_cut, text), cut
+
+
+def _more_attributes_than(tags: list[str], limit: int) -> bool:
+    """Whether these start tags hold more than `limit` attributes, counting no further."""
+    count = 0
+    for tag in tags:
+        for _ in _ATTRIBUTE.finditer(tag):
+            count += 1
+            if count > limit:
+                return True
+    return False
 
 
 def _cut(match: re.Match) -> str:

@@ -51,8 +51,8 @@ WARNINGS = {
     "hostile/sidecar-many-officials.txt": "sidecar field 'officials' lists 20,000 values; at most 100 are allowed" + SIDECAR,
     "hostile/distinct-words-9.8mb.txt": f"text of {len(DISTINCT):,} characters; "
     f"only the first {DISTINCT.rfind(' ', 0, MAX_TEXT_CHARS):,} are indexed",
-    # 9,000,000 characters without a space, cut into 9,000 pieces: 8,999 spaces added.
-    "hostile/hyphenated-9mb-word.txt": "text of 9,009,009 characters; only the first 499,507 are indexed",
+    # One word of 9,000,000 characters: cut inside it, then into pieces of 1,000.
+    "hostile/hyphenated-9mb-word.txt": "text of 9,000,010 characters; only the first 500,000 are indexed",
 }
 SKIPPED = {"hostile/passwd.txt": OUTSIDE}
 IGNORED = {"hostile/README": IGNORED_REASON}
