@@ -45,7 +45,7 @@ def wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None
             with urllib.request.urlopen(url + "/about", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # slow while workers start (a loaded machine)
             time.sleep(0.1)
     pytest.fail(f"gunicorn did not answer at {url} within {STARTUP_SECONDS}s:\n{log.read_text()}", pytrace=False)
 
