@@ -31,7 +31,8 @@ from indexer.sources import SourceError, SourceFile
 # Each writer's in-memory posting pool, as Whoosh estimates it (a posting really takes
 # about 1.5 times its estimate). Smaller pools spill to disk runs and merge them (3,000
 # releases, one writer: 170/s at 64 MB, 208/s at 256 MB, 223/s at 1,024 MB); at 1,024 MB
-# a 100,000-release build peaked at 1.9 GB, so 384 MB keeps each process under 1 GB.
+# a 100,000-release build peaked at 1.9 GB; at 384 MB, with releases read as they are
+# written, it peaked at 680 MB (bench.run --size 100000 --indexing-only).
 WRITER_MB = 384
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
