@@ -23,6 +23,9 @@ SIDECAR_SHARE = 0.3
 FIRST_DAY = datetime.date(2009, 1, 21)
 LAST_DAY = datetime.date(2021, 12, 31)
 _SLOT = re.compile(r"\{(\w+)\}")
+# Words of body text a release is drawn with: "standard" is 150..1,200, log-uniform (most are
+# short, about 500 on average); "long" is 800..1,200, about 1,000, like real releases.
+MIXES = {"standard": lambda u: int(150 * 8 ** u), "long": lambda u: int(800 + 400 * u)}
 
 
 @cache
@@ -41,14 +44,15 @@ class ReleaseFile:
     sidecar: bytes | None
 
 
-def generate_corpus(out_dir: Path, n: int, seed: int = 0) -> list[str]:
+def generate_corpus(out_dir: Path, n: int, seed: int = 0, mix: str = "standard") -> list[str]:
     """Write releases 0..n-1 under `out_dir`, PER_FOLDER to a subfolder; return their paths."""
-    return [_write(Path(out_dir), make_release(f"{seed}:{i}", f"{i // PER_FOLDER:03d}/{i:06d}")) for i in range(n)]
+    return [_write(Path(out_dir), make_release(f"{seed}:{i}", f"{i // PER_FOLDER:03d}/{i:06d}", mix)) for i in range(n)]
 
 
-def add_releases(out_dir: Path, k: int, seed: int) -> list[str]:
+def add_releases(out_dir: Path, k: int, seed: int, mix: str = "standard") -> list[str]:
     """Write k more releases into `out_dir`/added, distinct from generate_corpus's."""
-    return [_write(Path(out_dir), make_release(f"{seed}:added:{j}", f"{ADDED_FOLDER}/{seed}-{j:03d}")) for j in range(k)]
+    return [_write(Path(out_dir), make_release(f"{seed}:added:{j}", f"{ADDED_FOLDER}/{seed}-{j:03d}", mix))
+            for j in range(k)]
 
 
 def _write(out_dir: Path, release: ReleaseFile) -> str:
@@ -60,7 +64,7 @@ def _write(out_dir: Path, release: ReleaseFile) -> str:
     return path.relative_to(out_dir).as_posix()
 
 
-def make_release(key: str, prefix: str) -> ReleaseFile:
+def make_release(key: str, prefix: str, mix: str = "standard") -> ReleaseFile:
     """One release drawn from its own random stream, so releases don't depend on each other."""
     rng = random.Random(key)
     slots = Slots(rng, vocabulary())
@@ -68,7 +72,7 @@ def make_release(key: str, prefix: str) -> ReleaseFile:
     stem = f"{prefix}-{slugify(title)[:48].rstrip('-')}"
     issuer = slots.issuer
     dated_dateline = rng.random() < 0.75
-    paragraphs = _paragraphs(rng, slots, slots.dateline(with_date=dated_dateline))
+    paragraphs = _paragraphs(rng, slots, slots.dateline(with_date=dated_dateline), MIXES[mix])
     meta = _sidecar(rng, slots, title) if rng.random() < SIDECAR_SHARE else None
     sidecar = (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8") if meta else None
     if rng.random() < HTML_SHARE:
@@ -83,10 +87,10 @@ def make_release(key: str, prefix: str) -> ReleaseFile:
     return ReleaseFile(stem, ".txt", _encode(rng, text), sidecar)
 
 
-def _paragraphs(rng: random.Random, slots: "Slots", dateline: str) -> list[str]:
+def _paragraphs(rng: random.Random, slots: "Slots", dateline: str, words_for) -> list[str]:
     """A lead with the dateline, a quote, body paragraphs (sometimes bullets), a closing."""
     vocab = slots.vocab
-    target = int(150 * 8 ** rng.random())  # 150..1,200 words, log-uniform: most are short
+    target = words_for(rng.random())  # see MIXES
     deck = itertools.cycle(rng.sample(vocab["sentences"], len(vocab["sentences"])))  # few repeats
     paragraphs = [
         slots.sentence(rng.choice(vocab["leads"]), dateline=dateline) + " " + slots.sentence(next(deck)),

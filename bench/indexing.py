@@ -20,6 +20,7 @@ class IndexRun:
     """One run of `release-search index`: wall time, the child's peak memory, its summary."""
 
     seconds: float
+    cpu_seconds: float  # user + system time of the command and its second writer process
     peak_rss_mb: float
     summary: str  # the command's own last line: "rebuilt ... 10 added, ..."
 
@@ -47,7 +48,8 @@ def run_indexer(corpus_dir: Path, index_dir: Path) -> IndexRun:
     if child.returncode != 0:
         tail = "\n".join(lines[-15:])
         raise IndexingFailed(f"`{' '.join(command)}` exited {child.returncode}:\n{tail}")
-    return IndexRun(seconds, usage.ru_maxrss / 1024, lines[-1] if lines else "")  # ru_maxrss is KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime  # wait4 counts the child and the children it waited for
+    return IndexRun(seconds, cpu, usage.ru_maxrss / 1024, lines[-1] if lines else "")  # ru_maxrss is KiB on Linux
 
 
 def dir_size(path: Path) -> int:

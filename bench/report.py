@@ -9,7 +9,8 @@ def format_report(results: dict) -> str:
     lines = [
         f"release-search benchmark: seed {config['seed']}, {config['queries']} queries x {config['rounds']} rounds; "
         f"{machine['cpus']} CPUs ({machine['cpu']}), Python {machine['python']}, Whoosh {machine['whoosh']}, "
-        f"SQLite {machine['sqlite']}; load average at start {machine['load_average_at_start']:.2f}",
+        f"SQLite {machine['sqlite']}; load average at start {machine['load_average_at_start']:.2f}; "
+        f"{config.get('mix', 'standard')} releases",
         "",
     ]
     columns = [f"{int(size):,} releases" for size in sizes]
@@ -17,20 +18,26 @@ def format_report(results: dict) -> str:
         ("Indexing (release-search index)", None),
         ("  first build, seconds", lambda f: f["index"]["seconds"]),
         ("  releases/s", lambda f: f["index"]["releases_per_second"]),
+        ("  CPU seconds, both processes", lambda f: f["index"].get("cpu_seconds", "-")),
+        ("  MB/s (releases and sidecars read)", lambda f: f["index"].get("mb_per_second", "-")),
         ("  peak memory of the command, MB", lambda f: f["index"]["peak_rss_mb"]),
         ("  index on disk, MB", lambda f: f["index"]["index_mb"]),
         ("  re-run after adding 10, seconds", lambda f: f["update"]["seconds"] if "update" in f else "-"),
         ("  re-run, nothing changed, seconds", lambda f: f["update"]["unchanged_seconds"] if "update" in f else "-"),
-        ("FTS5 baseline (same parsed releases)", None),
-        ("  parse, seconds", lambda f: f["fts5"]["parse_seconds"]),
-        ("  insert + optimize, seconds", lambda f: f["fts5"]["build_seconds"]),
-        ("  releases/s, parse included", lambda f: f["fts5"]["releases_per_second"]),
-        ("  database on disk, MB", lambda f: f["fts5"]["db_mb"]),
     ]
+    if all("fts5" in f for f in sizes.values()):
+        rows += [
+            ("FTS5 baseline (same parsed releases)", None),
+            ("  parse, seconds", lambda f: f["fts5"]["parse_seconds"]),
+            ("  insert + optimize, seconds", lambda f: f["fts5"]["build_seconds"]),
+            ("  releases/s, parse included", lambda f: f["fts5"]["releases_per_second"]),
+            ("  database on disk, MB", lambda f: f["fts5"]["db_mb"]),
+        ]
     cells = [[label, *("" if get is None else get(f) for f in sizes.values())] for label, get in rows]
     lines += _table(["", *columns], cells)
     for size, figures in sizes.items():
-        lines += ["", *_query_table(int(size), figures)]
+        if "queries" in figures:
+            lines += ["", *_query_table(int(size), figures)]
     if "http" in results:
         lines += ["", *_http_table(results["http"])]
     if "exports" in results:

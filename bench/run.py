@@ -20,7 +20,7 @@ import whoosh
 
 from bench import browse, fts5, generate
 from bench.exports import ExportFailed, bench_exports
-from bench.generate import FIRST_DAY, LAST_DAY, VOCABULARY, add_releases, generate_corpus
+from bench.generate import FIRST_DAY, LAST_DAY, MIXES, VOCABULARY, add_releases, generate_corpus
 from bench.indexing import IndexingFailed, dir_size, run_indexer
 from bench.latency import MODES, Fts5Engine, OurEngine, first_pass, percentiles, time_engine
 from bench.load import ServerFailed, run_load, serving, worker_memory
@@ -49,15 +49,18 @@ GENERATOR_VERSION = hashlib.sha256(Path(generate.__file__).read_bytes() + VOCABU
               help="Duration of the HTTP load, split between its two phases.")
 @click.option("--clients", type=click.IntRange(min=1), default=8, show_default=True, help="Concurrent HTTP clients.")
 @click.option("--skip-http", is_flag=True, help="Leave out the gunicorn load test.")
+@click.option("--mix", type=click.Choice(sorted(MIXES)), default="standard", show_default=True,
+              help="Release lengths: standard (150..1,200 words, most short) or long (about 1,000 words).")
+@click.option("--indexing-only", is_flag=True, help="Measure indexing only: no FTS5, queries or HTTP.")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=OUT,
               help="Where corpora, indexes and logs go.  [default: bench/out]")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=OUT / "results.json",
               help="The JSON file of all figures.  [default: bench/out/results.json]")
-def main(sizes, seed, rounds, http_seconds, clients, skip_http, work_dir, out):
+def main(sizes, seed, rounds, http_seconds, clients, skip_http, mix, indexing_only, work_dir, out):
     """Benchmark indexing, search latency (ours vs SQLite FTS5) and HTTP throughput."""
     try:
-        http = None if skip_http else (http_seconds, clients)
-        results = run_benchmark(sorted(set(sizes)), seed, rounds, work_dir, http)
+        http = None if skip_http or indexing_only else (http_seconds, clients)
+        results = run_benchmark(sorted(set(sizes)), seed, rounds, work_dir, http, mix=mix, queries=not indexing_only)
     except IndexingFailed as exc:
         raise click.ClickException(f"indexing failed, so there is nothing to measure: {exc}") from None
     except browse.BrowseFailed as exc:
@@ -65,7 +68,8 @@ def main(sizes, seed, rounds, http_seconds, clients, skip_http, work_dir, out):
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     click.echo(format_report(results))
-    click.echo("\n" + browse.format_report(results["browse"]))  # officials' pages, suggestions
+    if "browse" in results:
+        click.echo("\n" + browse.format_report(results["browse"]))  # officials' pages, suggestions
     click.echo(f"\nall figures: {out}")
     if "error" in results.get("http", {}):
         raise click.ClickException(f"HTTP load test failed: {results['http']['error']}")
@@ -73,14 +77,19 @@ def main(sizes, seed, rounds, http_seconds, clients, skip_http, work_dir, out):
         raise click.ClickException(f"feeds and exports failed: {results['exports']['error']}")
 
 
-def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http: tuple[float, int] | None) -> dict:
+def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http: tuple[float, int] | None, *,
+                  mix: str = "standard", queries: bool = True) -> dict:
     """Every figure for every size, plus HTTP on the largest; a plain dict, ready for JSON."""
     largest = max(sizes)
-    config = {"sizes": sizes, "seed": seed, "rounds": rounds, "queries": len(QUERIES)}
+    config = {"sizes": sizes, "seed": seed, "rounds": rounds, "queries": len(QUERIES), "mix": mix}
     results = {"config": config, "machine": machine()}
-    results["sizes"] = {str(size): bench_size(work_dir, size, seed, rounds, update=size == largest) for size in sizes}
-    _progress(f"[{largest}] timing officials' pages and suggestions")
-    results["browse"] = browse.measure(work_dir / f"run-{largest}" / "index", rounds)
+    results["sizes"] = {
+        str(size): bench_size(work_dir, size, seed, rounds, update=size == largest, mix=mix, queries=queries)
+        for size in sizes
+    }
+    if queries:
+        _progress(f"[{largest}] timing officials' pages and suggestions")
+        results["browse"] = browse.measure(work_dir / f"run-{largest}" / "index", rounds)
     if http:
         seconds, clients = http
         try:
@@ -98,9 +107,10 @@ def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http
     return results
 
 
-def bench_size(work_dir: Path, size: int, seed: int, rounds: int, *, update: bool) -> dict:
+def bench_size(work_dir: Path, size: int, seed: int, rounds: int, *, update: bool, mix: str = "standard",
+               queries: bool = True) -> dict:
     """Index one corpus size (and update it, for the largest), build FTS5, time queries."""
-    cached = cached_corpus(work_dir, size, seed)
+    cached = cached_corpus(work_dir, size, seed, mix)
     run_dir = work_dir / f"run-{size}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
@@ -108,19 +118,23 @@ def bench_size(work_dir: Path, size: int, seed: int, rounds: int, *, update: boo
     shutil.copytree(cached, corpus)  # a copy, so adding releases leaves the cache as generated
     index_dir = run_dir / "index"
     _progress(f"[{size}] indexing")
+    corpus_mb = dir_size(corpus) / MB  # releases and sidecars, as read
     build = run_indexer(corpus, index_dir)
     figures = {
         "releases": size,
         "index": {
             "seconds": round(build.seconds, 2),
             "releases_per_second": round(size / build.seconds, 1),
+            "cpu_seconds": round(build.cpu_seconds, 2),
+            "corpus_mb": round(corpus_mb, 2),
+            "mb_per_second": round(corpus_mb / build.seconds, 3),
             "peak_rss_mb": round(build.peak_rss_mb, 1),
             "index_mb": round(dir_size(store.live_index_path(index_dir)) / MB, 2),
             "summary": build.summary,
         },
     }
     if update:
-        add_releases(corpus, ADDED, seed)
+        add_releases(corpus, ADDED, seed, mix)
         _progress(f"[{size}] re-indexing with {ADDED} new releases, then unchanged")
         added, unchanged = run_indexer(corpus, index_dir), run_indexer(corpus, index_dir)
         figures["update"] = {
@@ -130,6 +144,8 @@ def bench_size(work_dir: Path, size: int, seed: int, rounds: int, *, update: boo
             "unchanged_seconds": round(unchanged.seconds, 2),
             "unchanged_summary": unchanged.summary,
         }
+    if not queries:
+        return figures
     _progress(f"[{size}] building the FTS5 baseline")
     figures["fts5"] = build_fts5(corpus, run_dir / "fts5.sqlite")
     _progress(f"[{size}] timing {len(QUERIES)} queries x {rounds} rounds x {len(MODES)} modes, ours then FTS5")
@@ -137,9 +153,9 @@ def bench_size(work_dir: Path, size: int, seed: int, rounds: int, *, update: boo
     return figures
 
 
-def cached_corpus(work_dir: Path, size: int, seed: int) -> Path:
-    """bench/out/corpus-N-seedS, generated once per generator version, reused after."""
-    path = work_dir / f"corpus-{size}-seed{seed}"
+def cached_corpus(work_dir: Path, size: int, seed: int, mix: str = "standard") -> Path:
+    """bench/out/corpus-N-seedS[-MIX], generated once per generator version, reused after."""
+    path = work_dir / (f"corpus-{size}-seed{seed}" + ("" if mix == "standard" else f"-{mix}"))
     marker = path / ".generated"  # dot files are not releases: the indexer skips them
     if marker.exists() and marker.read_text() == GENERATOR_VERSION:
         return path
@@ -147,7 +163,7 @@ def cached_corpus(work_dir: Path, size: int, seed: int) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     partial = path.with_name(path.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    generate_corpus(partial, size, seed)
+    generate_corpus(partial, size, seed, mix)
     (partial / marker.name).write_text(GENERATOR_VERSION)
     partial.rename(path)
     return path

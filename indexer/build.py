@@ -18,7 +18,7 @@ from typing import Callable
 from indexer import store, vocabulary, writer
 from indexer.plan import Plan, Scanned, plan_run
 from indexer.schema import SCHEMA_VERSION, build_schema
-from indexer.sources import MAX_BYTES, SourceError, content_hash, find_sources, read_bytes, stat_signature
+from indexer.sources import MAX_BYTES, OUTSIDE, SourceError, content_hash, find_sources, read_bytes, stat_signature
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 PARALLEL_FROM = 200  # changed files; below this a second writer process costs more than it saves
@@ -44,12 +44,13 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # indexed, but see reason
     ignored: list[tuple[str, str]] = field(default_factory=list)  # not release files
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # refused: links out of the corpus
     rebuilt: bool = False
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.warnings
+        return not self.failed and not self.warnings and not self.skipped
 
 
 @contextmanager
@@ -120,7 +121,8 @@ def update_index(
 def summarize(plan: Plan, outcomes: dict[str, writer.Outcome], ignored: list[tuple[str, str]], *,
               rebuilt: bool) -> Summary:
     """The Summary of a committed run: its plan, and what the writers made of each change."""
-    summary = Summary(removed=plan.delete, unchanged=plan.unchanged, ignored=ignored, rebuilt=rebuilt)
+    summary = Summary(removed=plan.delete, unchanged=plan.unchanged, ignored=ignored, skipped=plan.skipped,
+                      rebuilt=rebuilt)
     failed = dict(plan.failed)
     for change in plan.changes:
         outcome = outcomes[change.relpath]
@@ -162,14 +164,17 @@ def _scan(sources, max_bytes, progress, indexed: dict[str, str], signatures: dic
     scanned = []
     for done, source in enumerate(sources, 1):
         signature = stat_signature(source, trusted_before)
-        if source.relpath not in indexed:
+        if source.outside:
+            scanned.append(Scanned(source, signature, refused=OUTSIDE))
+        elif source.relpath not in indexed:
             scanned.append(Scanned(source, signature))
         elif signature and signatures.get(source.relpath) == signature:
             scanned.append(Scanned(source, signature, digest=indexed[source.relpath]))
         else:
             try:
                 data = read_bytes(source.path, max_bytes)
-                sidecar_data = read_bytes(source.sidecar, max_bytes) if source.sidecar else b""
+                read_sidecar = source.sidecar and not source.sidecar_outside
+                sidecar_data = read_bytes(source.sidecar, max_bytes) if read_sidecar else b""
             except SourceError as exc:
                 scanned.append(Scanned(source, signature, failure=str(exc)))
             else:

@@ -4,6 +4,7 @@ A thin Click layer over indexer.build.update_index: progress, a summary, an exit
 """
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -37,7 +38,7 @@ def index_command(corpus_dir: Path, index_dir: Path, rebuild: bool, max_bytes: i
     """
     if not corpus_dir.is_dir():
         raise click.ClickException(f"corpus folder '{corpus_dir}' does not exist; pass the folder of releases to index")
-    progress = _terminal_progress if sys.stderr.isatty() and not quiet else None
+    progress = _TerminalProgress() if sys.stderr.isatty() and not quiet else None
     try:
         summary = update_index(corpus_dir, index_dir, rebuild=rebuild, max_bytes=max_bytes, progress=progress)
     except (IndexBusy, IndexWriteFailed) as exc:
@@ -51,22 +52,59 @@ def index_command(corpus_dir: Path, index_dir: Path, rebuild: bool, max_bytes: i
     sys.exit(0 if summary.ok else 1)
 
 
-def _terminal_progress(phase: str, done: int, total: int) -> None:
-    if done == total or done % 50 == 0:
-        click.echo(f"\r{phase} {done:,}/{total:,}", nl=False, err=True)
+class _TerminalProgress:
+    """Prints "phase done/total" each time the count passes a multiple of 50 (with two
+    writers it moves in steps, so it may skip the multiples themselves), and at the end."""
+
+    def __init__(self):
+        self._shown: tuple[str, int] | None = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        step = (phase, done // 50)
+        if done == total or step != self._shown:
+            self._shown = step
+            click.echo(f"\r{phase} {done:,}/{total:,}", nl=False, err=True)
 
 
 def _print_summary(summary: Summary, index_dir: Path, quiet: bool) -> None:
-    for label, items in (("failed", summary.failed), ("warning", summary.warnings)):
+    for label, items in (("failed", summary.failed), ("skipped", summary.skipped), ("warning", summary.warnings)):
         for path, reason in items:
-            click.echo(f"{label}: {path}: {reason}", err=True)
+            click.echo(f"{label}: {printable(path)}: {printable(reason)}", err=True)
     if not quiet:
         for path, reason in summary.ignored:
-            click.echo(f"ignored: {path}: {reason}", err=True)
+            click.echo(f"ignored: {printable(path)}: {printable(reason)}", err=True)
     how = "rebuilt" if summary.rebuilt else "updated"
     click.echo(
-        f"{how} {index_dir} in {summary.seconds:.2f}s: "
+        f"{how} {printable(str(index_dir))} in {summary.seconds:.2f}s: "
         f"{len(summary.added)} added, {len(summary.updated)} updated, {len(summary.removed)} removed, "
         f"{len(summary.unchanged)} unchanged, {len(summary.failed)} failed"
+        + (f", {len(summary.skipped)} skipped" if summary.skipped else "")
         + (f", {len(summary.warnings)} warnings" if summary.warnings else "")
     )
+
+
+# Characters a terminal would act on or a reader could not see: controls (escape
+# sequences, CR, LF, BEL), format characters (bidirectional overrides), line and
+# paragraph separators, and the stand-ins for bytes of a name that is not UTF-8.
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def printable(text: str) -> str:
+    """`text` for one line of a terminal: such characters as Python escapes, a
+    backslash doubled, so every name prints as one line that says what it is.
+
+    'bad\\udcff.txt' (the byte 0xff of a Latin-1 name) prints as 'bad\\xff.txt'.
+    """
+    if text.isprintable() and "\\" not in text:
+        return text
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif "\udc80" <= char <= "\udcff":  # os.fsdecode's escape of an undecodable byte
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        elif unicodedata.category(char) in _UNPRINTABLE:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(char)
+    return "".join(out)

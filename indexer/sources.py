@@ -16,6 +16,10 @@ SIDECAR_SUFFIX = ".meta.json"
 MAX_BYTES = 10 * 1024 * 1024  # a press release is kilobytes; 10 MB is a wrong file
 
 
+OUTSIDE = "a symbolic link to a file outside the corpus folder: not read"
+SIDECAR_OUTSIDE = "the sidecar is a symbolic link to a file outside the corpus folder: not read"
+
+
 class SourceError(Exception):
     """A file that cannot be turned into text; the message says why, for the summary."""
 
@@ -27,10 +31,29 @@ class SourceFile:
     relpath: str  # POSIX path relative to the corpus folder: the release id
     path: Path
     sidecar: Path | None  # NAME.meta.json beside it, when present
+    # Links that lead out of the corpus folder are never read: the index is published,
+    # and a link such as passwd.txt -> /etc/passwd would publish what it points to.
+    outside: bool = False
+    sidecar_outside: bool = False
 
     @property
     def is_html(self) -> bool:
         return self.path.suffix.lower() in HTML_SUFFIXES
+
+
+def source_file(path: Path, corpus_dir: Path) -> SourceFile:
+    """The SourceFile of `path`, a release file under `corpus_dir` (its id is the relative path)."""
+    path, corpus_dir = Path(path), Path(corpus_dir)
+    root = os.path.realpath(corpus_dir)
+    sidecar = sidecar_path(path)
+    has_sidecar = sidecar.exists()
+    return SourceFile(Path(os.path.relpath(path, corpus_dir)).as_posix(), path, sidecar if has_sidecar else None,
+                      _outside(path, root), has_sidecar and _outside(sidecar, root))
+
+
+def _outside(path: Path, root: str) -> bool:
+    """Whether `path`, followed through any links, ends outside the folder `root` (a real path)."""
+    return os.path.commonpath([root, os.path.realpath(path)]) != root
 
 
 def sidecar_path(path: Path) -> Path:
@@ -42,9 +65,11 @@ def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, st
     """List release files under `corpus_dir`, sorted; and the files passed over, with why.
 
     Directories are walked without following symlinks, so a symlink loop cannot
-    trap the walk; a symlink to a file is read like the file.
+    trap the walk; a symlink to a file in the corpus is read like the file, one that
+    leads out of it is marked `outside` and never read.
     """
     corpus_dir = Path(corpus_dir)
+    root = os.path.realpath(corpus_dir)
     found: list[SourceFile] = []
     ignored: list[tuple[str, str]] = []
     for dirpath, dirnames, filenames in os.walk(corpus_dir):
@@ -57,8 +82,13 @@ def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, st
             if path.suffix.lower() not in RELEASE_SUFFIXES:
                 ignored.append((relpath, f"not a release file (expected one of {', '.join(sorted(RELEASE_SUFFIXES))})"))
                 continue
+            # Only a link can lead out: the folders above were walked without following
+            # links (resolving every file's real path was most of an unchanged run).
             sidecar = sidecar_path(path)
-            found.append(SourceFile(relpath, path, sidecar if sidecar.exists() else None))
+            has_sidecar = sidecar.exists()
+            found.append(SourceFile(relpath, path, sidecar if has_sidecar else None,
+                                    path.is_symlink() and _outside(path, root),
+                                    has_sidecar and sidecar.is_symlink() and _outside(sidecar, root)))
     return found, ignored
 
 
@@ -137,7 +167,19 @@ def decode(data: bytes) -> str:
         raise SourceError("empty file")
     if _control_ratio(text) > 0.05:
         raise SourceError("binary file (mostly control characters)")
-    return text
+    return valid_text(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD, so it can be written as UTF-8.
+
+    JSON can spell one ("\\ud800"); indexed, it made every search page fail. Text from
+    files and sidecars passes here once, as it enters the indexer.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def _decode_8bit(data: bytes) -> str:

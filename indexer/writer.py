@@ -18,18 +18,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
+from whoosh.codec.base import OutOfOrderError
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+from whoosh.formats import Positions
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.load import parse_release_files, read_release_files
-from indexer.vocabulary import Counts, title_terms
-from indexer.schema import release_document
+from indexer.schema import Analyzed, release_document
 from indexer.sources import SourceError, SourceFile
+from indexer.vocabulary import Counts, title_terms
 
-# Each writer's in-memory posting pool. Smaller pools spill to disk runs and merge them
-# (3,000 releases, one writer: 170/s at 64 MB, 208/s at 256 MB, 223/s at 1,024 MB).
-WRITER_MB = 1024
+# Each writer's in-memory posting pool, as Whoosh estimates it (a posting really takes
+# about 1.5 times its estimate). Smaller pools spill to disk runs and merge them (3,000
+# releases, one writer: 170/s at 64 MB, 208/s at 256 MB, 223/s at 1,024 MB); at 1,024 MB
+# a 100,000-release build peaked at 1.9 GB; at 384 MB, with releases read as they are
+# written, it peaked at 680 MB (bench.run --size 100000 --indexing-only).
+WRITER_MB = 384
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
@@ -190,15 +196,169 @@ def _write_one(writer, job: Job) -> tuple[Outcome, Counts]:
 
 
 class _NewSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, with the new segment's field lengths held in memory while
-    its postings are written: the codec asks for a length per posting, and reading each
-    from the length column was a tenth of all indexing time.
+    """Whoosh's segment writer, with the same output (a test compares the files) in less time.
 
-    Private API: per_document_reader is the hook the codec's posting writer calls.
+    - The new segment's field lengths are held in memory while its postings are written:
+      the codec asks for a length per posting, and reading each from the length column
+      was a tenth of all indexing time.
+    - A text field given its analyzed terms (schema.Analyzed) gets its postings straight
+      from the term list, without a Token per word; and a document's postings join the
+      pool in one batch. Together a fifth less CPU per long release (see the commit).
+
+    Private API: per_document_reader is the hook the codec's posting writer calls;
+    add_document is SegmentWriter.add_document with those two changes, so it uses the
+    writer's internals (perdocwriter, pool, _doc_boost, _field_boost, _check_fields).
     """
 
     def per_document_reader(self):
         return _Lengths(super().per_document_reader())
+
+    def _flush_segment(self):
+        # SegmentWriter._flush_segment, with the codec's add_postings replaced by
+        # _write_postings where the codec is the one it was written for.
+        if type(self.fieldwriter) is not W3FieldWriter:
+            return super()._flush_segment()
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        _write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
+
+    def add_document(self, **fields):
+        self._check_state()
+        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        postings = []
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.separate_spelling() or field.vector:
+                raise NotImplementedError(f"field {fieldname!r}: spelling and vectors are not written here")
+            length = 0
+            if field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
+                if isinstance(value, Analyzed) and type(field.format) is Positions:
+                    items = _positions(value, field.format)
+                else:
+                    items = field.index(value)
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in items:
+                    if scorable:
+                        length += freq
+                    postings.append((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        perdocwriter.finish_doc()
+        _add_postings(self.pool, postings)
+        self._added = True
+        self.docnum += 1
+
+
+def _write_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
+    """FieldWriter.add_postings (whoosh.codec.base) for Whoosh 3's codec, with
+    W3FieldWriter.add and W3PostingsWriter.add_posting inlined, less their per-posting
+    type assertions: a third of a segment's writing time was calls and checks per
+    posting. The same calls in the same order otherwise (a test compares the files).
+
+    Private API: the posting writer's block buffers (_ids, _weights, _values, and the
+    block statistics) and W3FieldWriter._postwriter.
+    """
+    length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
+    lastfn = lasttext = field_lengths = None
+    writer: W3PostingsWriter | None = None
+    for fieldname, btext, docnum, weight, value in items:
+        if fieldname != lastfn:
+            if lastfn is not None and fieldname < lastfn:
+                raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+            if lasttext is not None:
+                fieldwriter.finish_term()
+            if lastfn is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            writer = fieldwriter._postwriter  # noqa: SLF001
+            lastfn, lasttext = fieldname, None
+            field_lengths = lengths.field_lengths(fieldname) if isinstance(lengths, _Lengths) else None
+        elif lasttext and btext < lasttext:
+            raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
+        if docnum == -1:  # a spelling word: Whoosh's add_postings skips these too
+            continue
+        if btext != lasttext:
+            if lasttext is not None:
+                fieldwriter.finish_term()
+            fieldwriter.start_term(btext)
+            lasttext = btext
+        length = field_lengths[docnum] if field_lengths is not None else length_of(docnum, fieldname)
+        # W3PostingsWriter.add_posting:
+        if len(writer._ids) >= writer._blocklimit:  # noqa: SLF001
+            writer._write_block()  # noqa: SLF001 - starts a new block: new buffers
+        writer._ids.append(docnum)  # noqa: SLF001
+        writer._weights.append(weight)  # noqa: SLF001
+        if weight > writer._maxweight:  # noqa: SLF001
+            writer._maxweight = weight  # noqa: SLF001
+        if value:  # None and b"" add no value, as in Whoosh
+            writer._values.append(value)  # noqa: SLF001
+        if length:
+            if writer._minlength is None or length < writer._minlength:  # noqa: SLF001
+                writer._minlength = length  # noqa: SLF001
+            if length > writer._maxlength:  # noqa: SLF001
+                writer._maxlength = length  # noqa: SLF001
+    if lasttext is not None:
+        fieldwriter.finish_term()
+    if lastfn is not None:
+        fieldwriter.finish_field()
+
+
+def _positions(terms: Analyzed, fmt: Positions):
+    """What FieldType.index yields for these terms: Positions.word_values with UTF-8 term
+    bytes. Whoosh reads a tuple value as terms at positions 0, 1, 2, … (whoosh.formats.tokens
+    calls entoken, not the analyzer, so terms.first is not used), each of boost 1."""
+    poses: dict[str, list[int]] = {}
+    for pos, term in enumerate(terms):
+        found = poses.get(term)
+        if found is None:
+            poses[term] = [pos]
+        else:
+            found.append(pos)
+    boost, encode = fmt.field_boost, fmt.encode
+    for term, poslist in poses.items():
+        if len(poslist) == 1:  # most postings
+            head = _ONE_POSITION.get(poslist[0])
+            if head is None:
+                head = _ONE_POSITION[poslist[0]] = encode(poslist)[:-1]
+            # A new object each time: Whoosh pickles a block's values, and pickle writes a
+            # repeated object as a back-reference, which would change the bytes on disk.
+            value = head + b"."
+        else:
+            value = encode(poslist)
+        yield term.encode("utf-8"), len(poslist), float(len(poslist)) * boost, value
+
+
+# position -> Positions.encode([position]) less its last byte (pickle's STOP, "."):
+# a pickle per posting was a tenth of the time of add_document.
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def _add_postings(pool, postings: list[tuple]) -> None:
+    """PostingPool.add for a document's postings at once: the same size estimate per
+    posting, a run spilled to disk when past the limit (after the document, not inside
+    it: the merged, sorted result is the same)."""
+    if not postings:
+        return
+    pool.fieldnames.update(p[0] for p in postings)
+    # PostingPool.add's estimate of an item's bytes in memory, summed.
+    pool.currentsize += sum(150 + len(f) + 2 * len(t) + len(v or b"") for f, t, _, _, v in postings)
+    pool.current.extend(postings)
+    if pool.currentsize > pool.limit:
+        pool.save()
 
 
 class _Lengths:
@@ -209,11 +369,15 @@ class _Lengths:
         self._fields: dict[str, list[int]] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        return self.field_lengths(fieldname, default)[docnum]
+
+    def field_lengths(self, fieldname: str, default: int = 0) -> list[int]:
+        """The length of the field in each document, by document number."""
         lengths = self._fields.get(fieldname)
         if lengths is None:
             read = self._reader.doc_field_length
             lengths = self._fields[fieldname] = [read(n, fieldname, default) for n in range(self._reader.doc_count_all())]
-        return lengths[docnum]
+        return lengths
 
     def __getattr__(self, name):
         return getattr(self._reader, name)

@@ -120,7 +120,8 @@ def format_table(results: dict) -> str:
     h = parts.get("hostile", {})
     if "cases" in h:
         row("hostile", "hostile cases among good releases", f"{h['cases']} among {h['good']}")
-        row("hostile", "indexed / failed / warnings / ignored", f"{h['indexed']} / {h['failed']} / {h['warnings']} / {h['ignored']}")
+        row("hostile", "indexed / failed / warnings / ignored / skipped",
+            f"{h['indexed']} / {h['failed']} / {h['warnings']} / {h['ignored']} / {h['skipped']}")
         row("hostile", "a FIFO named like a release", h["fifo"])
         for name, seconds in h["parse_seconds"].items():
             row("hostile", f"time to parse {name}", seconds)

@@ -11,7 +11,9 @@ symlink (open() fails with ENOENT), a symlink loop (ELOOP) and, separately, a FI
 """
 
 import html
+import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -20,7 +22,9 @@ from pathlib import Path
 
 from bench.generate import generate_corpus
 from indexer.build import Summary, update_index
-from indexer.sources import MAX_BYTES
+from indexer.load import MAX_HTML_ELEMENTS, MAX_TEXT_CHARS
+from indexer.sidecar import MAX_VALUES
+from indexer.sources import MAX_BYTES, OUTSIDE
 from reliability import child_env, describe_difference, index_ids, run_indexer
 from webapp.engine import Engine
 from webapp.search import get_release
@@ -46,7 +50,7 @@ class HostileCase:
 
     name: str  # short label for tables and test ids
     relpath: str  # the release id the file would have
-    outcome: str  # "indexed", "failed", "warning" (indexed, reported), "ignored", "absent"
+    outcome: str  # "indexed", "failed", "warning" (indexed, reported), "ignored", "skipped", "absent"
     reason: str = ""  # regular expression the reported reason must match in full
     text: tuple[str, ...] = ()  # must appear in the indexed body (decoded correctly)
     not_text: tuple[str, ...] = ()  # must not appear in the indexed body
@@ -64,6 +68,10 @@ class HostileCorpus:
         """Every id the index must hold: the good releases and the readable hostile ones."""
         return set(self.good) | {c.relpath for c in self.cases if c.outcome in ("indexed", "warning")}
 
+    def reported(self, outcome: str) -> dict[str, str]:
+        """relpath -> reason pattern of the cases with this outcome."""
+        return {c.relpath: c.reason for c in self.cases if c.outcome == outcome}
+
 
 @dataclass
 class HostileResult:
@@ -73,6 +81,7 @@ class HostileResult:
     failed: int
     warnings: int
     ignored: int
+    skipped: int
     seconds: float
     fifo: str  # what the indexing command did with a FIFO named like a release
     parse_seconds: dict[str, str]  # files whose shape is hostile -> time to read and parse them
@@ -150,6 +159,8 @@ def write_hostile_corpus(corpus_dir: Path, good: int = 30, seed: int = 0) -> Hos
          "text": ("The sidecar date is February 30.",)})
     (base / "sidecar-wrong-date.meta.json").write_text('{"title": "Never used either", "date": "2019-02-30"}')
 
+    add_issue9_cases(base, add, cases)
+
     # Symlinks and special files.
     (base / "loop-a.txt").symlink_to("loop-b.txt")
     (base / "loop-b.txt").symlink_to("loop-a.txt")
@@ -171,6 +182,72 @@ def write_hostile_corpus(corpus_dir: Path, good: int = 30, seed: int = 0) -> Hos
         {"outcome": "indexed", "text": ("A release inside folder.txt.",)}, relname="folder.txt/inside.txt")
     cases.append(HostileCase(name="folder-named-txt", relpath=f"{FOLDER}/folder.txt", outcome="absent"))
     return HostileCorpus(corpus_dir, good_ids, cases)
+
+
+DISTINCT_WORDS = 150_000
+COUNTRY_MENTIONS = 10_000
+
+
+def add_issue9_cases(base: Path, add, cases: list[HostileCase]) -> None:
+    """The files of issue 9 that stopped a whole run, were published when they should not
+    be, or cost minutes or gigabytes: each must be reported and the rest indexed."""
+    good = _release_text("Release with a bad sidecar", "The text of this release is fine.")
+    sidecar = {"outcome": "warning", "text": ("The text of this release is fine.",)}
+    add("sidecar-deep", good, {**sidecar, "reason": _exact(
+        "sidecar is nested too deeply to read (JSON arrays or objects inside each other)" + SIDECAR_SUFFIX)})
+    (base / "sidecar-deep.meta.json").write_text("[" * 100_000 + "]" * 100_000)
+    add("sidecar-many-officials", good, {**sidecar, "reason": _exact(
+        f"sidecar field 'officials' lists 20,000 values; at most {MAX_VALUES} are allowed" + SIDECAR_SUFFIX)})
+    (base / "sidecar-many-officials.meta.json").write_text(json.dumps({"officials": [
+        f"Official Number{n}" for n in range(20_000)]}))
+    for field in ("countries", "officials", "title"):
+        value = '"Sur \\ud800 title"' if field == "title" else '["x\\ud800"]'
+        add(f"sidecar-surrogate-{field}", good, {"outcome": "indexed", "text": ("The text of this release is fine.",)})
+        (base / f"sidecar-surrogate-{field}.meta.json").write_text(f'{{"{field}": {value}}}')
+    # os.walk hands over a name that is not UTF-8 with its bytes escaped: "\udcff" is byte 0xff.
+    add("name-not-utf8", good, {"outcome": "failed", "reason": _exact(
+        "the file name is not valid UTF-8; rename it to UTF-8 to index it")}, relname="bad\udcff name.txt")
+    add("name-terminal-escape", _release_text("Escape name", "A release whose name holds an escape sequence."),
+        {"outcome": "indexed", "text": ("A release whose name holds an escape sequence.",)},
+        relname="escape\x1b]0;pwned\x07\x1b[31mred.txt")
+    add("name-cr-lf", _release_text("Line break name", "A release whose name holds CR and LF."),
+        {"outcome": "indexed", "text": ("A release whose name holds CR and LF.",)}, relname="line\r\nbreak.txt")
+    (base / "passwd.txt").symlink_to("/etc/passwd")
+    cases.append(HostileCase(name="symlink-out-of-corpus", relpath=f"{FOLDER}/passwd.txt", outcome="skipped",
+                             reason=_exact(OUTSIDE)))
+    distinct = distinct_words_release()
+    add("distinct-words-9.8mb", distinct, {"outcome": "warning", "reason": _exact(
+        f"text of {len(distinct):,} characters; only the first {distinct.rfind(' ', 0, MAX_TEXT_CHARS):,} are indexed"),
+        "text": (distinct.split("\n")[2],)})  # the first line of words (the first is the title)
+    add("country-mentions-10000",
+        "Panama release\n\nWASHINGTON -- " + "Officials from Panama met again. " * COUNTRY_MENTIONS + "\n",
+        {"outcome": "indexed", "text": ("Officials from Panama met again.",)})
+    elements = 300_000
+    add("html-300000-elements", "<html><head><title>Elements</title></head><body><p>Border security.</p>"
+        + "<i a=1 b=2 c=3 d=4 e=5>t</i>" * elements + "</body></html>",
+        {"outcome": "failed", "reason": _exact(f"HTML of {elements + 5:,} elements; at most {MAX_HTML_ELEMENTS:,} are read")},
+        relname="html-300000-elements.html")
+    hyphens = "Hyphens\n\n" + "Aa-" * 3_000_000 + "\n"
+    add("hyphenated-9mb-word", hyphens, {"outcome": "warning", "reason": r"text of [\d,]+ characters; only the first "
+                                         r"[\d,]+ are indexed", "text": ("Aa-Aa-Aa",)})
+
+
+def distinct_words_release(words: int = DISTINCT_WORDS, size: int = 9_800_000, seed: int = 0) -> str:
+    """A 9.8 MB release naming `words` distinct made-up words (each once, in order, then
+    drawn at random): a lexicon far past any real corpus's, for range and prefix queries."""
+    rng = random.Random(seed)
+    found: set[str] = set()
+    while len(found) < words:
+        found.add("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(5, 12))))
+    vocabulary = sorted(found)
+    lines = ["Distinct words release", ""]
+    lines += [" ".join(vocabulary[n:n + 12]) + "." for n in range(0, words, 12)]
+    length = sum(len(line) + 1 for line in lines)
+    while length < size:
+        line = " ".join(rng.sample(vocabulary, 12)) + "."
+        lines.append(line)
+        length += len(line) + 1
+    return "\n".join(lines) + "\n"
 
 
 def write_fifo(corpus_dir: Path) -> HostileCase:
@@ -302,6 +379,7 @@ def check_hostile(corpus: HostileCorpus, summary: Summary, index_dir: Path) -> l
     failed = dict(summary.failed)
     warnings = dict(summary.warnings)
     ignored = dict(summary.ignored)
+    skipped = dict(summary.skipped)
     indexed = set(summary.added) | set(summary.updated) | set(summary.unchanged)
     if len(failed) != len(summary.failed):
         problems.append(f"summary.failed names a file twice: {summary.failed}")
@@ -311,7 +389,7 @@ def check_hostile(corpus: HostileCorpus, summary: Summary, index_dir: Path) -> l
     index = Engine(index_dir)
     try:
         for case in corpus.cases:
-            problems += _check_case(case, failed, warnings, ignored, indexed, index)
+            problems += _check_case(case, failed, warnings, ignored, skipped, indexed, index)
     finally:
         index.close()
     ids = index_ids(index_dir) or []
@@ -321,9 +399,9 @@ def check_hostile(corpus: HostileCorpus, summary: Summary, index_dir: Path) -> l
     return problems
 
 
-def _check_case(case, failed, warnings, ignored, indexed, index) -> list[str]:
+def _check_case(case, failed, warnings, ignored, skipped, indexed, index) -> list[str]:
     where = f"{case.name} ({case.relpath})"
-    reported = {"failed": failed, "warning": warnings, "ignored": ignored}
+    reported = {"failed": failed, "warning": warnings, "ignored": ignored, "skipped": skipped}
     problems = []
     for kind, items in reported.items():
         expected_here = case.outcome == kind
@@ -337,7 +415,8 @@ def _check_case(case, failed, warnings, ignored, indexed, index) -> list[str]:
     if should_index != (case.relpath in indexed):
         problems.append(f"{where}: expected {case.outcome}, but the summary "
                         f"{'lists' if case.relpath in indexed else 'does not list'} it as indexed")
-    detail = get_release(index, case.relpath)
+    # An id must be UTF-8: a name that is not can be neither indexed nor looked up.
+    detail = get_release(index, case.relpath) if case.relpath.isascii() or _utf8(case.relpath) else None
     if not should_index:
         if detail is not None:
             problems.append(f"{where}: expected {case.outcome}, but the index holds a release with this id")
@@ -354,6 +433,14 @@ def _check_case(case, failed, warnings, ignored, indexed, index) -> list[str]:
         problems.append(f"{where}: title {detail.hit.title!r} has words that are not in the file "
                         f"(words run together?); expected words from {list(case.title_words)}")
     return problems
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def run_hostile(work_dir: Path, good: int = 30, seed: int = 0) -> HostileResult:
@@ -373,6 +460,7 @@ def run_hostile(work_dir: Path, good: int = 30, seed: int = 0) -> HostileResult:
         failed=len(summary.failed),
         warnings=len(summary.warnings),
         ignored=len(summary.ignored),
+        skipped=len(summary.skipped),
         seconds=round(summary.seconds, 2),
         fifo=fifo,
         parse_seconds=parse_seconds,

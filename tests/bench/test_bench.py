@@ -155,3 +155,28 @@ def test_a_small_run_with_http_ends_cleanly(tmp_path):
                                          "rss_after_all_exports", "anon_after_all_exports"}
     assert "Feeds and exports on gunicorn -w 1 at 60 releases" in done.stdout
     assert results["browse"]["releases"] == 60 and "/api/suggest?q=<prefix>" in done.stdout  # bench.browse
+
+
+def test_the_long_mix_draws_releases_of_about_a_thousand_words(tmp_path):
+    generate_corpus(tmp_path / "standard", 40, seed=3)
+    generate_corpus(tmp_path / "long", 40, seed=3, mix="long")
+    words = {mix: [len(r.body.split()) for r in fts5.read_releases(tmp_path / mix)] for mix in ("standard", "long")}
+    assert all(700 <= n <= 1500 for n in words["long"]), words["long"]
+    assert 850 <= sum(words["long"]) / 40 <= 1150
+    assert sum(words["standard"]) / 40 < 750  # most standard releases are short
+
+
+def test_an_indexing_only_run_reports_releases_and_megabytes_per_second(tmp_path):
+    out = tmp_path / "results.json"
+    command = [sys.executable, "-m", "bench.run", "--size", "30", "--mix", "long", "--indexing-only",
+               "--work-dir", str(tmp_path), "--out", str(out)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(out.read_text())
+    index = results["sizes"]["30"]["index"]
+    assert results["config"]["mix"] == "long" and (tmp_path / "corpus-30-seed0-long").is_dir()
+    assert index["summary"].endswith("30 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
+    assert index["mb_per_second"] == pytest.approx(index["corpus_mb"] / index["seconds"], rel=0.05)
+    assert index["corpus_mb"] > 0.1
+    assert "queries" not in results["sizes"]["30"] and "http" not in results
+    assert "MB/s" in done.stdout and "Query latency" not in done.stdout

@@ -53,8 +53,8 @@ def test_second_run_with_nothing_changed_reports_no_changes(corpus_dir, index_di
     assert summary.unchanged == SEEDS
     assert not summary.rebuilt
     assert sorted(indexed(index_dir)) == SEEDS
-    # Nothing to write still commits an empty generation; what matters is the content.
-    assert whoosh_index.open_dir(store.live_index_path(index_dir)).latest_generation() >= generation
+    # One commit per run, even with nothing to write (">=" here could not fail: generations only grow).
+    assert whoosh_index.open_dir(store.live_index_path(index_dir)).latest_generation() == generation + 1
 
 
 def test_added_changed_and_removed_files(corpus_dir, index_dir):
@@ -148,21 +148,22 @@ def test_interrupt_during_writing_leaves_the_previous_index(corpus_dir, index_di
 
 
 def test_sigkill_mid_run_leaves_a_readable_index_and_the_next_run_completes(corpus_dir, index_dir):
+    from reliability.kills import run_and_kill
+
     update_index(corpus_dir, index_dir)
     text = (corpus_dir / SEEDS[0]).read_text()
     for n in range(400):
         (corpus_dir / f"bulk{n:03}.txt").write_text(text + f"\nRelease {n}.\n")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "index", str(corpus_dir), "--index-dir", str(index_dir)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    ids = set(indexed(index_dir))  # opens: the killed run left a readable index
-    assert set(SEEDS) <= ids
+    # On a terminal the command prints its progress; the kill waits for "indexing 100/400",
+    # so it lands while releases are being written, never before or after the run.
+    argv = [sys.executable, "-m", "indexer", "index", str(corpus_dir), "--index-dir", str(index_dir)]
+    killed = run_and_kill(argv, "indexing", 100, 0.0, timeout=300)
+    assert killed.killed, f"the run ended before the kill: {killed.output[-500:]}"
+    done = int(killed.aimed_at.split()[1].split("/")[0].replace(",", ""))  # "indexing 150/400 +0.000s"
+    assert 100 <= done < 400 and killed.returncode == -signal.SIGKILL, killed.aimed_at
+    assert sorted(indexed(index_dir)) == SEEDS  # readable, and holding the state before the run
     summary = update_index(corpus_dir, index_dir)
-    assert not summary.failed
+    assert not summary.failed and len(summary.added) == 400
     assert sorted(indexed(index_dir)) == sorted([*SEEDS, *(f"bulk{n:03}.txt" for n in range(400))])
 
 
@@ -229,14 +230,22 @@ def test_a_build_left_by_a_killed_rebuild_is_removed_by_the_next_run(corpus_dir,
     assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
 
 
-def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path, monkeypatch):
-    """_NewSegmentWriter only caches field lengths: the segment files must be identical."""
+@pytest.mark.parametrize("generated", [0, 300])
+def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path, monkeypatch, generated):
+    """_NewSegmentWriter only computes faster: the segment files must be identical.
+
+    300 generated releases as well as the five seeds: common terms then have more
+    postings than a block holds (128), so blocks are written mid-term too.
+    """
     import hashlib
 
+    from bench.generate import generate_corpus
     from indexer import writer
     from indexer.schema import build_schema
     from indexer.sources import MAX_BYTES, find_sources
 
+    if generated:
+        generate_corpus(corpus_dir / "generated", generated, seed=5, mix="long")
     sources, _ = find_sources(corpus_dir)
     jobs = [writer.Job(source, MAX_BYTES) for source in sources]
 

@@ -11,6 +11,9 @@ import subprocess
 import pytest
 
 from indexer.build import update_index
+from indexer.cli import printable
+from indexer.load import MAX_TEXT_CHARS
+from indexer.sources import OUTSIDE
 from reliability import child_env, index_ids, indexer_argv
 from reliability.hostile import (
     IGNORED_REASON,
@@ -20,6 +23,7 @@ from reliability.hostile import (
     UTF16_TEXT,
     check_hostile,
     check_parse_time,
+    distinct_words_release,
     write_fifo,
     write_hostile_corpus,
 )
@@ -36,12 +40,22 @@ FAILED = {
     "hostile/loop-a.txt": "cannot read: Too many levels of symbolic links",
     "hostile/loop-b.txt": "cannot read: Too many levels of symbolic links",
     "hostile/dangling.txt": "cannot read: No such file or directory",
+    "hostile/bad\udcff name.txt": "the file name is not valid UTF-8; rename it to UTF-8 to index it",
+    "hostile/html-300000-elements.html": "HTML of 300,005 elements; at most 50,000 are read",
 }
+DISTINCT = distinct_words_release()
 WARNINGS = {
     "hostile/sidecar-invalid-json.txt": "sidecar is not valid JSON: Expecting property name enclosed in double quotes: "
     "line 1 column 46 (char 45)" + SIDECAR,
     "hostile/sidecar-wrong-date.txt": "sidecar date '2019-02-30' is not a real date: day is out of range for month" + SIDECAR,
+    "hostile/sidecar-deep.txt": "sidecar is nested too deeply to read (JSON arrays or objects inside each other)" + SIDECAR,
+    "hostile/sidecar-many-officials.txt": "sidecar field 'officials' lists 20,000 values; at most 100 are allowed" + SIDECAR,
+    "hostile/distinct-words-9.8mb.txt": f"text of {len(DISTINCT):,} characters; "
+    f"only the first {DISTINCT.rfind(' ', 0, MAX_TEXT_CHARS):,} are indexed",
+    # One word of 9,000,000 characters: cut inside it, then into pieces of 1,000.
+    "hostile/hyphenated-9mb-word.txt": "text of 9,000,010 characters; only the first 500,000 are indexed",
 }
+SKIPPED = {"hostile/passwd.txt": OUTSIDE}
 IGNORED = {"hostile/README": IGNORED_REASON}
 # The readable odd files, and a sentence each must decode to.
 DECODED = {
@@ -59,6 +73,16 @@ DECODED = {
     "hostile/sidecar-wrong-date.txt": "The sidecar date is February 30.",
     "hostile/loopdir/inside.txt": "A release in a folder with a loop.",
     "hostile/folder.txt/inside.txt": "A release inside folder.txt.",
+    "hostile/sidecar-deep.txt": "The text of this release is fine.",
+    "hostile/sidecar-many-officials.txt": "The text of this release is fine.",
+    "hostile/sidecar-surrogate-countries.txt": "The text of this release is fine.",
+    "hostile/sidecar-surrogate-officials.txt": "The text of this release is fine.",
+    "hostile/sidecar-surrogate-title.txt": "The text of this release is fine.",
+    "hostile/escape\x1b]0;pwned\x07\x1b[31mred.txt": "A release whose name holds an escape sequence.",
+    "hostile/line\r\nbreak.txt": "A release whose name holds CR and LF.",
+    "hostile/distinct-words-9.8mb.txt": DISTINCT.split("\n")[2],
+    "hostile/country-mentions-10000.txt": "Officials from Panama met again.",
+    "hostile/hyphenated-9mb-word.txt": "Aa-Aa-Aa",
 }
 
 
@@ -98,6 +122,19 @@ def test_broken_sidecars_are_warnings_and_the_release_is_indexed_from_its_text(h
 def test_files_without_a_release_extension_are_listed_as_ignored(hostile):
     _, summary, _, _ = hostile
     assert dict(summary.ignored) == IGNORED
+
+
+def test_a_link_out_of_the_corpus_is_skipped_and_not_indexed(hostile):
+    _, summary, index_dir, _ = hostile
+    assert dict(summary.skipped) == SKIPPED
+    assert "hostile/passwd.txt" not in index_ids(index_dir)
+
+
+def test_lone_surrogates_in_sidecars_are_indexed_as_replacement_characters(hostile):
+    _, _, _, index = hostile
+    assert get_release(index, "hostile/sidecar-surrogate-title.txt").hit.title == "Sur \ufffd title"
+    assert get_release(index, "hostile/sidecar-surrogate-countries.txt").hit.countries == ["x\ufffd"]
+    assert get_release(index, "hostile/sidecar-surrogate-officials.txt").hit.officials == ["x\ufffd"]
 
 
 @pytest.mark.parametrize("relpath", list(DECODED))
@@ -143,12 +180,12 @@ def test_the_indexing_command_lists_every_failure_and_exits_1(hostile, tmp_path)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     lines = set(done.stderr.splitlines())
-    for relpath, reason in FAILED.items():
-        assert f"failed: {relpath}: {reason}" in lines
-    for relpath, reason in WARNINGS.items():
-        assert f"warning: {relpath}: {reason}" in lines
+    for label, reported in (("failed", FAILED), ("skipped", SKIPPED), ("warning", WARNINGS)):
+        for relpath, reason in reported.items():
+            assert f"{label}: {printable(relpath)}: {reason}" in lines
+    assert "\x1b" not in done.stderr and "\r" not in done.stderr
     assert done.stdout.strip().endswith(f"{len(corpus.good) + len(DECODED)} added, 0 updated, 0 removed, 0 unchanged, "
-                                        f"{len(FAILED)} failed, {len(WARNINGS)} warnings")
+                                        f"{len(FAILED)} failed, {len(SKIPPED)} skipped, {len(WARNINGS)} warnings")
 
 
 def test_a_fifo_named_like_a_release_is_reported_not_waited_on(tmp_path):
