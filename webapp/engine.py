@@ -11,6 +11,7 @@ An `Engine` (one per worker process) holds the live `Generation` and swaps in a 
 warmed, when the indexing command changes the index.
 """
 
+import json
 import re
 import threading
 import time
@@ -184,6 +185,19 @@ class Generation:
         """A document's stored fields."""
         with self._whoosh:
             return self.searcher.stored_fields(doc)
+
+    def facts(self, doc: int) -> dict:
+        """What a result list shows of a document (the facts column written by the
+        indexer), without decompressing its stored record and body."""
+        with self._whoosh:
+            raw = self._facts[doc] if self._facts is not None else None
+        return json.loads(raw) if raw else self.stored(doc)
+
+    @cached_property
+    def _facts(self):
+        with self._whoosh:
+            present = "facts" in self.schema and self.reader.has_column("facts")
+            return self.reader.column_reader("facts") if present else None
 
     def doc_number(self, release_id: str) -> int | None:
         """The live document number of a release id, or None."""

@@ -141,7 +141,7 @@ def all_results(engine: Engine, params: SearchParams) -> tuple[int, Iterator[Hit
 
     def hits() -> Iterator[Hit]:
         for doc, score in ranked:
-            yield _hit(gen, gen.stored(doc), score, None, _missing(gen, answer.reading, answer.found, doc))
+            yield _hit(gen, gen.facts(doc), score, None, _missing(gen, answer.reading, answer.found, doc))
 
     return len(answer.found.final), hits()
 
