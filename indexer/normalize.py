@@ -39,6 +39,9 @@ _SPACES = str.maketrans(
      **{c: "\n" for c in "\f\v\u2028\u2029\x85"}, "\u200b": None, "\ufeff": None, "\xad": None}
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Substituting only the characters _SPACES maps is several times faster than str.translate,
+# which looks every character up (a fifth of all normalizing time).
+_ODD_SPACES = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SPACES)) + "]")
 _SPACE_RUNS = re.compile(r" {2,}")
 
 # Whole lines that are press-office furniture wherever they stand.
@@ -152,7 +155,8 @@ def _main_content(page):
     holding a fair share of the page's text; else the whole page without the blocks whose
     text is mostly links (menus, related links, share bars).
     """
-    for found in (page.find("main"), page.find(attrs={"role": "main"}), page.find("article")):
+    for find in (lambda: page.find("main"), lambda: page.find(attrs={"role": "main"}), lambda: page.find("article")):
+        found = find()  # one at a time: each find walks the page
         if found is not None and found.find_parent(DROPPED_TAGS) is None and next(found.stripped_strings, None):
             return found, frozenset()
     lengths = _text_lengths(page)
@@ -281,7 +285,7 @@ def _head_facts(soup) -> dict[str, str]:
 def tidy_lines(text: str) -> list[str]:
     """NFC text split into lines, each with single spaces and no spaces at either end."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROLS.sub("", text.translate(_SPACES))
+    text = _CONTROLS.sub("", _ODD_SPACES.sub(lambda m: _SPACES[ord(m.group())] or "", text))
     return [_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n")]
 
 

@@ -46,7 +46,7 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
     issuer, issuer_source = (sidecar["issuer"], "sidecar") if "issuer" in sidecar else extract_issuer(page.issuer_lines)
     url, url_source = (sidecar["url"], "sidecar") if "url" in sidecar else extract_url(page.html_meta)
 
-    found_officials = extract_officials(body)
+    found_officials = _officials_in(title if provenance["title"] != "first sentence" else "", body)
     if "officials" in sidecar:
         officials = list(dict.fromkeys(sidecar["officials"]))
         official_spans = _official_spans(found_officials, officials, body)
@@ -92,6 +92,25 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         language=detect_language(body),
         provenance=provenance,
         mentions={key: [list(span) for span in spans] for key, spans in mentions.items() if spans},
+    )
+
+
+def _officials_in(title: str, body: str) -> Officials:
+    """Officials named in the headline and the body, with the spans of their mentions in the
+    body: a headline may be all that names one ("Remarks by Secretary Johnson at …")."""
+    if not title:
+        return extract_officials(body)
+    offset = len(title) + 2
+    found = extract_officials(f"{title}\n\n{body}")
+
+    def in_body(spans):
+        return [(start - offset, end - offset) for start, end in spans if start >= offset]
+
+    return Officials(
+        found.names,
+        {name: in_body(spans) for name, spans in found.mentions.items()},
+        in_body(found.name_spans),
+        [(t, n, (s - offset, e - offset)) for t, n, (s, e) in found.unresolved],
     )
 
 

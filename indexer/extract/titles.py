@@ -62,9 +62,9 @@ class Headline:
     end: int  # offset just after its (last) line
 
 
-def _lines(body: str, limit: int) -> list[tuple[int, str]]:
-    """(offset, line) of the body's first `limit` non-blank lines."""
-    out, offset = [], 0
+def _lines(body: str, limit: int, offset: int = 0) -> list[tuple[int, str]]:
+    """(offset, line) of the body's first `limit` non-blank lines from `offset` on."""
+    out = []
     while len(out) < limit and offset <= len(body):
         end = body.find("\n", offset)
         end = len(body) if end == -1 else end
@@ -160,9 +160,9 @@ def _after_labels(body: str, end: int, title: str) -> int:
     """Where the labels, date lines and repeats of the headline under a headline ending at
     `end` end ("LA CASA BLANCA" / "4 de mayo, 2013" / "HOJA INFORMATIVA" / the headline
     again, split over two lines)."""
-    for offset, line in _lines(body[end:], _TOP_LINES):
+    for offset, line in _lines(body, _TOP_LINES, end):
         if not (_repeats(line, title) or is_label(line) or _is_date_only(line)):
-            return end + offset
+            return offset
     return end
 
 
@@ -199,14 +199,15 @@ def text_after_title(body: str, title: str) -> str:
     or the headline found in it), the lines above it (chrome, labels, menus) and the labels
     under it. The body as it is when it has no headline."""
     start = None
-    for offset, line in _lines(body, _TOP_LINES):
-        if same_line_text(line, title):
-            start = offset + len(line)
-            break
-        if _verdict(line) == "text":
-            break
+    headline = locate_headline(body)
+    if headline is None or not same_line_text(headline.text, title):
+        for offset, line in _lines(body, _TOP_LINES):  # an HTML page's <h1>, a sidecar's title
+            if same_line_text(line, title):
+                start = offset + len(line)
+                break
+            if _verdict(line) == "text":
+                break
     if start is None:
-        headline = locate_headline(body)
         if headline is None:
             return body
         start, title = headline.end, headline.text
