@@ -348,7 +348,7 @@ def strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str], str | Non
             awaiting_date = True
             continue
         if seen <= _TOP_LINES:
-            if _ISSUER_ORG.fullmatch(line) or _ISSUER_OFFICE.fullmatch(line):
+            if _ISSUER_ORG.fullmatch(line) or _ISSUER_OFFICE.fullmatch(line) or _names_issuer(line):
                 if line not in issuer_lines:
                     issuer_lines.append(line)
                 continue
@@ -356,6 +356,14 @@ def strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str], str | Non
                 continue
         kept.append(line)
     return kept, issuer_lines, release_date
+
+
+def _names_issuer(line: str) -> bool:
+    """Whether a line is only an issuer's name or a press office's (issuers.json): "DHS Press
+    Office", "LA CASA BLANCA", "Oficina del Portavoz"."""
+    data = gazetteer.issuers()
+    key = line_key(line)
+    return key in data.by_name or key in data.offices
 
 
 def join_paragraphs(lines: list[str]) -> str:

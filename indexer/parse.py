@@ -11,6 +11,8 @@ from indexer.extract import (
     extract_url,
     find_names,
 )
+from indexer.extract.issuer import canonical_issuer
+from indexer.extract.kind import extract_kind
 from indexer.extract.language import detect_language
 from indexer.extract.titles import text_after_title
 from indexer.gazetteer import canonical_country, known_official, person_key
@@ -43,8 +45,13 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         date, precision, date_source = extract_date(
             page.body, html_meta=page.html_meta, release_date=page.release_date, relpath=relpath
         )
-    issuer, issuer_source = (sidecar["issuer"], "sidecar") if "issuer" in sidecar else extract_issuer(page.issuer_lines)
     url, url_source = (sidecar["url"], "sidecar") if "url" in sidecar else extract_url(page.html_meta)
+    if "issuer" in sidecar:
+        # A curator's "DHS Office of the Press Secretary" is the facet's "DHS" too.
+        issuer, issuer_source = canonical_issuer(sidecar["issuer"]) or sidecar["issuer"], "sidecar"
+    else:
+        issuer, issuer_source = extract_issuer(page.issuer_lines, page.site_lines, page.html_meta, page.html_title, url)
+    kind, _ = extract_kind(title, page.body, title_is_headline=provenance["title"] != "first sentence")
 
     found_officials = _officials_in(title if provenance["title"] != "first sentence" else "", body)
     if "officials" in sidecar:
@@ -90,6 +97,7 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         url=url,
         content_hash=content_hash,
         language=detect_language(body),
+        kind=kind,
         provenance=provenance,
         mentions={key: [list(span) for span in spans] for key, spans in mentions.items() if spans},
     )
