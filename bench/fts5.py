@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.queries import QuerySpec
-from indexer.parse import parse_release
+from indexer.load import load_release
 from indexer.release import Release
-from indexer.sidecar import parse_sidecar
-from indexer.sources import content_hash, decode, find_sources, read_bytes
+from indexer.sources import find_sources
 
 TITLE_WEIGHT = 2.5  # the Whoosh schema's field_boost on title
 SNIPPET_TOKENS = 48
@@ -59,17 +58,9 @@ class Fts5Page:
 
 def read_releases(corpus_dir: Path) -> Iterator[Release]:
     """Every release in `corpus_dir`, parsed exactly as the indexing command parses it."""
-    sources, _ = find_sources(Path(corpus_dir))
-    for source in sources:
-        data = read_bytes(source.path)
-        sidecar_data = read_bytes(source.sidecar) if source.sidecar else b""
-        yield parse_release(
-            source.relpath,
-            decode(data),
-            is_html=source.is_html,
-            sidecar=parse_sidecar(sidecar_data) if sidecar_data else None,
-            content_hash=content_hash(data, sidecar_data),
-        )
+    corpus_dir = Path(corpus_dir)
+    for source in find_sources(corpus_dir)[0]:
+        yield load_release(source.path, corpus_dir)
 
 
 def build(db_path: Path, releases: Iterable[Release]) -> int:

@@ -20,7 +20,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer import store
-from indexer.sources import SourceError, content_hash, find_sources, read_bytes
+from indexer.load import read_release_files
+from indexer.sources import SourceError, find_sources
 
 INDEX_COMMAND = [sys.executable, "-m", "indexer", "index"]
 # The child sees the same packages as this process even when run from another folder.
@@ -89,11 +90,9 @@ def corpus_documents(corpus_dir: Path) -> dict[str, str]:
     out = {}
     for source in find_sources(corpus_dir)[0]:
         try:
-            data = read_bytes(source.path)
-            sidecar = read_bytes(source.sidecar) if source.sidecar else b""
+            out[source.relpath] = read_release_files(source).content_hash
         except SourceError:
             continue
-        out[source.relpath] = content_hash(data, sidecar)
     return out
 
 

@@ -240,16 +240,16 @@ def check_parse_time(work_dir: Path, limit: float = 10.0) -> tuple[dict[str, str
 
 
 def _time_parse(path: str) -> None:
-    """In a child process: decode and parse one file, print 'seconds outcome'."""
+    """In a child process: read and parse one file, print 'seconds outcome'."""
     import time
 
-    from indexer.parse import parse_release
-    from indexer.sources import SourceError, decode
+    from indexer.load import load_release
+    from indexer.sources import SourceError
 
     path = Path(path)
     started = time.perf_counter()
     try:
-        parse_release(path.name, decode(path.read_bytes()), is_html=path.suffix == ".html", sidecar=None, content_hash="-")
+        load_release(path, path.parent)
         outcome = "parsed"
     except SourceError as exc:
         outcome = f"failed: {exc}"

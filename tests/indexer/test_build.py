@@ -233,23 +233,23 @@ def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path
     """_NewSegmentWriter only caches field lengths: the segment files must be identical."""
     import hashlib
 
-    from indexer import build
+    from indexer import writer
     from indexer.schema import build_schema
     from indexer.sources import MAX_BYTES, find_sources
 
     sources, _ = find_sources(corpus_dir)
-    scanned = build._scan(sources, MAX_BYTES, build.Summary(), None, {}, {}, 0.0)
+    jobs = [writer.Job(source, MAX_BYTES) for source in sources]
 
     def segment_files(writer_class, folder):
-        monkeypatch.setattr(build, "_NewSegmentWriter", writer_class)
+        monkeypatch.setattr(writer, "_NewSegmentWriter", writer_class)
         folder.mkdir()
-        ix = build._WriterStorage(str(folder)).create_index(build_schema())
-        segment, _ = build.write_segment(ix, scanned, lambda done: None)
+        ix = writer.create_index(folder, build_schema())
+        segment, _ = writer.write_segment(ix, jobs, lambda done: None)
         prefix = f"MAIN_{segment.segid}"
         return {p.name[len(prefix):]: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob(prefix + "*")}
 
-    ours = segment_files(build._NewSegmentWriter, tmp_path / "ours")
-    whoosh = segment_files(build.SegmentWriter, tmp_path / "whoosh")
+    ours = segment_files(writer._NewSegmentWriter, tmp_path / "ours")
+    whoosh = segment_files(writer.SegmentWriter, tmp_path / "whoosh")
     assert len(ours) > 5 and ours == whoosh
 
 

@@ -1,0 +1,272 @@
+"""Writing releases into a Whoosh index: every use of Whoosh's private API is here.
+
+A run's changed releases are parsed and written as new segments, by this process and,
+for large runs, by a second one (Whoosh's writer is pure Python: two writers keep both
+cores busy); then one locked writer deletes the replaced and removed documents and
+commits the new segments with them, all or nothing.
+
+Each release is read from disk here, as it is written, so a run holds one release at a
+time per process, not the whole corpus.
+"""
+
+import ctypes
+import multiprocessing
+import os
+import signal
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
+
+from whoosh.util import random_name
+from whoosh.writing import SegmentWriter
+
+from indexer import store
+from indexer.load import parse_release_files, read_release_files
+from indexer.schema import release_document
+from indexer.sources import SourceError, SourceFile
+
+# Each writer's in-memory posting pool. Smaller pools spill to disk runs and merge them
+# (3,000 releases, one writer: 170/s at 64 MB, 208/s at 256 MB, 223/s at 1,024 MB).
+WRITER_MB = 1024
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+class Outcome(NamedTuple):
+    """What became of one release given to a writer."""
+
+    written: bool
+    failure: str | None = None  # why it was not written
+    warning: str | None = None  # written, but see this (a sidecar left out)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A release for a writer: where to read it, and its size limit."""
+
+    source: SourceFile
+    max_bytes: int
+
+
+class _WriterStorage(store.MappedStorage):
+    """Whoosh's folder storage, but each writer gets its own temporary folder.
+
+    Private API: Whoosh names a writer's temporary folder after the index, so two
+    writers in one index folder (see write_changes) would delete each other's files
+    when the first finished; FileStorage.temp_storage is where that name is chosen.
+    """
+
+    def temp_storage(self, name=None):
+        return super().temp_storage(f"{random_name()}.tmp")
+
+
+def create_index(folder, schema):
+    """A new, empty Whoosh index in `folder` (which exists), opened for writing."""
+    return _WriterStorage(str(folder)).create().create_index(schema)
+
+
+def open_index(folder):
+    """The Whoosh index in `folder`, opened for writing."""
+    return _WriterStorage(str(folder)).open_index()
+
+
+def indexed_hashes(ix) -> dict[str, str]:
+    """id -> content hash of every live document, read from columns (no stored fields)."""
+    with ix.reader() as reader:
+        ids = reader.column_reader("id")
+        hashes = reader.column_reader("content_hash")
+        return {ids[n]: hashes[n] for n in reader.all_doc_ids()}
+
+
+def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job],
+                  progress: Callable[[int], None]) -> tuple[list, dict[str, Outcome]]:
+    """Parse and write `mine` here and `theirs` (if any) in a second process, each as one
+    finished, uncommitted segment. Returns the segments and every release's outcome;
+    `progress` gets the count done by both."""
+    with _writer_process(folder, theirs) as other:
+        segment, outcomes = write_segment(ix, mine, lambda done: progress(done + other.done))
+        their_segment, their_outcomes = other.result()
+    outcomes.update(their_outcomes)
+    return [s for s in (segment, their_segment) if s is not None], outcomes
+
+
+def commit(ix, delete: list[str], segments: list) -> None:
+    """Delete the documents with these ids, add the finished segments, in one commit.
+
+    Deleting first matters: delete_by_term then sees only the committed segments, not
+    the new versions about to join them.
+    """
+    with _writing(ix) as writer:
+        for relpath in delete:
+            writer.delete_by_term("id", relpath)
+        # Private API: SegmentWriter.segments is the list the commit writes into the table
+        # of contents; whoosh.multiproc adds its sub-writers' segments the same way.
+        writer.segments.extend(segments)
+
+
+@contextmanager
+def _writing(ix):
+    """A Whoosh writer that commits on success and cancels on any error or interrupt.
+
+    Segments are written as separate files, not one compound file: Whoosh reads a
+    compound file's parts into memory (a copy of the whole index in every web worker),
+    while separate files are mapped and shared through the page cache (webapp.search).
+    """
+    writer = ix.writer(compound=False)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    else:
+        writer.commit()
+
+
+def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome]]:
+    """Read, parse and write `jobs` as one finished segment of `ix`, not yet committed.
+
+    The writer takes no lock (only one indexing run holds the run lock) and does not
+    commit: `commit` does, as whoosh.multiproc does. Returns the segment (None if nothing
+    was written) and each release's outcome.
+    """
+    # Private API: _lk=False skips the index's write lock (the run lock already excludes
+    # other writers, and two of ours write at once).
+    writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
+    try:
+        outcomes = {}
+        for done, job in enumerate(jobs, 1):
+            outcome = _write_one(writer, job)
+            outcomes[job.source.relpath] = outcome
+            report(done)
+        if not any(outcome.written for outcome in outcomes.values()):
+            writer.cancel()
+            return None, outcomes
+        # Private API: _finalize_segment writes the segment's files and returns it without
+        # committing, which is how whoosh.multiproc's sub-writers hand theirs to the parent.
+        return writer._finalize_segment(), outcomes  # noqa: SLF001
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _write_one(writer, job: Job) -> Outcome:
+    try:
+        loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
+    except SourceError as exc:
+        return Outcome(False, str(exc))
+    writer.add_document(**release_document(loaded.release))
+    return Outcome(True, None, loaded.warning)
+
+
+class _NewSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, with the new segment's field lengths held in memory while
+    its postings are written: the codec asks for a length per posting, and reading each
+    from the length column was a tenth of all indexing time.
+
+    Private API: per_document_reader is the hook the codec's posting writer calls.
+    """
+
+    def per_document_reader(self):
+        return _Lengths(super().per_document_reader())
+
+
+class _Lengths:
+    """A per-document reader whose doc_field_length reads each field's lengths once."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._fields: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            read = self._reader.doc_field_length
+            lengths = self._fields[fieldname] = [read(n, fieldname, default) for n in range(self._reader.doc_count_all())]
+        return lengths[docnum]
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
+class _WriterProcess:
+    """write_segment in a spawned process, for the other half of a large run."""
+
+    def __init__(self, folder: str, jobs: list[Job]):
+        context = multiprocessing.get_context("spawn")
+        # "spawn", not "fork": a forked child would inherit the run lock's descriptor and
+        # could keep the lock held after this process died.
+        self._done = context.RawValue("i", 0)
+        self._results, sending = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_write_segment_process, args=(folder, jobs, sending, self._done, os.getpid()), daemon=True
+        )
+        self._process.start()
+        sending.close()
+
+    @property
+    def done(self) -> int:
+        return self._done.value
+
+    def result(self) -> tuple[object | None, dict[str, Outcome]]:
+        """Wait for the other process's segment and outcomes."""
+        try:
+            kind, payload = self._results.recv()
+        except EOFError:
+            raise RuntimeError("the second indexing process died before finishing its segment") from None
+        finally:
+            self._process.join()
+        if kind == "oserror":
+            raise OSError(*payload)
+        if kind == "error":
+            raise RuntimeError(f"the second indexing process failed: {payload}")
+        return payload
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._results.close()
+
+
+class _NoWriterProcess:
+    """Stands in for _WriterProcess when this process writes everything itself."""
+
+    done = 0
+
+    def result(self) -> tuple[None, dict[str, Outcome]]:
+        return None, {}
+
+
+@contextmanager
+def _writer_process(folder: str, jobs: list[Job]):
+    if not jobs:
+        yield _NoWriterProcess()
+        return
+    other = _WriterProcess(folder, jobs)
+    try:
+        yield other
+    finally:
+        other.stop()
+
+
+def _write_segment_process(folder: str, jobs: list[Job], results, done, parent: int) -> None:
+    """Entry point of the second process: write_segment, with the outcome sent back."""
+    _die_with(parent)
+
+    def report(count: int) -> None:
+        done.value = count
+
+    try:
+        outcome = write_segment(open_index(folder), jobs, report)
+    except OSError as exc:
+        results.send(("oserror", (exc.errno, exc.strerror or str(exc))))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the run
+        results.send(("error", f"{type(exc).__name__}: {exc}"))
+    else:
+        results.send(("ok", outcome))
+
+
+def _die_with(parent: int) -> None:
+    """Have Linux SIGKILL this process when its parent dies, and exit if it already has."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
