@@ -10,9 +10,11 @@ are an HTML page's <title>, first <h1> and meta tags.
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, CData, NavigableString
+from bs4 import MarkupResemblesLocatorWarning
 from bs4.exceptions import ParserRejectedMarkup
 
 from indexer import gazetteer
@@ -134,7 +136,10 @@ def normalize(text: str, *, is_html: bool) -> Normalized:
 def html_to_text(markup: str) -> HtmlPage:
     """Text of an HTML page without its furniture; paragraphs and list items on their own lines."""
     try:
-        soup = BeautifulSoup(markup, "html.parser")
+        with warnings.catch_warnings():
+            # A page that is only ".TXT" or an address is still a page, never a file to open.
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(markup, "html.parser")
     except ParserRejectedMarkup:
         # Markup too broken for the parser is still text: keep what lies between tags.
         return HtmlPage(_TAG.sub(" ", markup), None, None, {})
