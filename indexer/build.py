@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from indexer import store, writer
+from indexer.namebook import NameBook
 from indexer.plan import Plan, Scanned, plan_run
 from indexer.schema import SCHEMA_VERSION, build_schema
 from indexer.sources import MAX_BYTES, SourceError, content_hash, find_sources, read_bytes, stat_signature
@@ -104,7 +105,7 @@ def update_index(
                 signatures = store.read_signatures(live)
                 scanned = _scan(sources, max_bytes, progress, indexed, signatures, trusted_before)
                 plan = plan_run(scanned, indexed)
-                outcomes = _apply(ix, plan, max_bytes, progress)
+                outcomes = _apply(ix, plan, scanned, max_bytes, progress, writer.names_of(ix, live))
                 ix.close()
                 _save_signatures(live, scanned, plan, outcomes)
     except OSError as exc:
@@ -142,7 +143,7 @@ def _build_aside(index_dir: Path, scanned: list[Scanned], plan: Plan, max_bytes:
     target = store.new_index_path(index_dir)
     try:
         ix = writer.create_index(target, build_schema())
-        outcomes = _apply(ix, plan, max_bytes, progress)
+        outcomes = _apply(ix, plan, scanned, max_bytes, progress, NameBook())
         ix.close()
         _save_signatures(target, scanned, plan, outcomes)
     except BaseException:
@@ -179,11 +180,15 @@ def _scan(sources, max_bytes, progress, indexed: dict[str, str], signatures: dic
     return scanned
 
 
-def _apply(ix, plan: Plan, max_bytes: int, progress) -> dict[str, writer.Outcome]:
+def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress,
+           book: NameBook) -> dict[str, writer.Outcome]:
     """Write the plan's changes as new segments and commit them with its deletions.
 
     Past PARALLEL_FROM changes a second process writes every other release (see
     indexer.writer); each release whose new version was written replaces its old one.
+    Officials are read with the corpus's names as they were (`book`); then the releases
+    whose reading this run's changes alter (indexer.namebook) are written again with the
+    updated book, in the same commit, and the book is saved with it.
     """
     jobs = [writer.Job(change.scanned.source, max_bytes) for change in plan.changes]
     theirs, mine = (jobs[1::2], jobs[0::2]) if len(jobs) >= PARALLEL_FROM else ([], jobs)
@@ -192,9 +197,26 @@ def _apply(ix, plan: Plan, max_bytes: int, progress) -> dict[str, writer.Outcome
         if progress:
             progress("indexing", done, len(jobs))
 
-    segments, outcomes = writer.write_changes(ix.storage.folder, ix, mine, theirs, report)
+    segments, outcomes = writer.write_changes(ix.storage.folder, ix, mine, theirs, report, book)
+    written = {c.relpath: outcomes[c.relpath].names for c in plan.changes if outcomes[c.relpath].written}
+    after = book.updated({rid: names for rid, names in written.items() if names is not None},
+                         removed=[*plan.delete, *(rid for rid, names in written.items() if names is None)])
+    rewrite = [rid for rid, names in written.items()
+               if names is not None and after.resolve(rid, names) != book.resolve(rid, names)]
+    others = sorted(after.affected(book, skip={*written, *plan.delete}))
     replaced = [c.relpath for c in plan.changes if c.kind == "update" and outcomes[c.relpath].written]
+    if rewrite or others:
+        sources = {item.relpath: item.source for item in scanned}
+        segment, again = writer.write_segment(
+            ix, [writer.Job(sources[rid], max_bytes) for rid in rewrite + others], lambda done: None, after
+        )
+        # A release read again takes the place of its first version; one that cannot be read
+        # now keeps the version written (or indexed) before.
+        writer.drop_written(segments, outcomes, [rid for rid in rewrite if again[rid].written])
+        segments.append(segment)
+        replaced += [rid for rid in others if again[rid].written]  # one that fails now keeps its version
     writer.commit(ix, plan.delete + replaced, segments)
+    writer.save_names(ix, ix.storage.folder, after)
     return outcomes
 
 

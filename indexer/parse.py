@@ -16,6 +16,7 @@ from indexer.extract.kind import extract_kind
 from indexer.extract.language import detect_language
 from indexer.extract.titles import text_after_title
 from indexer.gazetteer import canonical_country, known_official, person_key
+from indexer.namebook import ReleaseNames
 from indexer.normalize import normalize
 from indexer.release import Release
 from indexer.sources import SourceError
@@ -82,6 +83,13 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         if value or source == "sidecar":
             provenance[field] = source
 
+    names, open_mentions = None, []
+    if officials_source == "text":
+        names = ReleaseNames(
+            tuple((name, title) for name in officials for title in found_officials.titles.get(name, [""])),
+            tuple(dict.fromkeys((title, surname) for title, surname, _ in found_officials.unresolved)),
+        )
+        open_mentions = [(surname, start, end) for _, surname, (start, end) in found_officials.unresolved if start >= 0]
     mentions = {f"official:{name}": official_spans.get(name, []) for name in officials}
     mentions.update({f"country:{name}": found_countries.get(name, []) for name in countries})
     return Release(
@@ -100,6 +108,8 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         kind=kind,
         provenance=provenance,
         mentions={key: [list(span) for span in spans] for key, spans in mentions.items() if spans},
+        names=names,
+        open_mentions=open_mentions,
     )
 
 
@@ -119,6 +129,7 @@ def _officials_in(title: str, body: str) -> Officials:
         {name: in_body(spans) for name, spans in found.mentions.items()},
         in_body(found.name_spans),
         [(t, n, (s - offset, e - offset)) for t, n, (s, e) in found.unresolved],
+        found.titles,
     )
 
 

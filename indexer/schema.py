@@ -225,6 +225,9 @@ def build_schema() -> fields.Schema:
         **{column: fields.COLUMN(columns.VarBytesColumn()) for column in TERM_SEQUENCES.values()},
         provenance=fields.STORED(),
         mentions=fields.STORED(),
+        # What the corpus-level name pass needs (indexer.namebook), so its record beside
+        # the index can always be rebuilt from the index itself.
+        names=fields.STORED(),
     )
 
 
@@ -261,6 +264,7 @@ def release_document(release) -> dict:
         "content_hash": release.content_hash,
         "provenance": release.provenance,
         "mentions": release.mentions,
+        "names": release.names.to_json() if release.names is not None else None,
     }
 
 

@@ -22,6 +22,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.load import parse_release_files, read_release_files
+from indexer.namebook import NameBook, ReleaseNames, apply_resolution
 from indexer.schema import release_document
 from indexer.sources import SourceError, SourceFile
 
@@ -37,6 +38,8 @@ class Outcome(NamedTuple):
     written: bool
     failure: str | None = None  # why it was not written
     warning: str | None = None  # written, but see this (a sidecar left out)
+    names: ReleaseNames | None = None  # its names, for the corpus-level pass
+    place: tuple[int, int] | None = None  # (which writer's segment: 0 mine, 1 theirs; document number in it)
 
 
 @dataclass(frozen=True)
@@ -78,15 +81,50 @@ def indexed_hashes(ix) -> dict[str, str]:
 
 
 def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job],
-                  progress: Callable[[int], None]) -> tuple[list, dict[str, Outcome]]:
+                  progress: Callable[[int], None], book: NameBook | None = None) -> tuple[list, dict[str, Outcome]]:
     """Parse and write `mine` here and `theirs` (if any) in a second process, each as one
-    finished, uncommitted segment. Returns the segments and every release's outcome;
-    `progress` gets the count done by both."""
-    with _writer_process(folder, theirs) as other:
-        segment, outcomes = write_segment(ix, mine, lambda done: progress(done + other.done))
+    finished, uncommitted segment, officials read with `book` (the corpus as it was).
+    Returns the segments [mine, theirs] (None where nothing was written) and every
+    release's outcome; `progress` gets the count done by both."""
+    book = book or NameBook()
+    with _writer_process(folder, theirs, book) as other:
+        segment, outcomes = write_segment(ix, mine, lambda done: progress(done + other.done), book)
         their_segment, their_outcomes = other.result()
-    outcomes.update(their_outcomes)
-    return [s for s in (segment, their_segment) if s is not None], outcomes
+    for relpath, outcome in their_outcomes.items():
+        outcomes[relpath] = outcome._replace(place=(1, outcome.place[1])) if outcome.place else outcome
+    return [segment, their_segment], outcomes
+
+
+def drop_written(segments: list, outcomes: dict[str, Outcome], relpaths) -> None:
+    """Mark the documents just written for `relpaths` deleted in their new, uncommitted segments
+    (their corrected versions are written again).
+
+    Private API: Segment.delete_document marks a document of a segment deleted; the commit
+    saves the segment with its deletions in the table of contents.
+    """
+    for relpath in relpaths:
+        place = outcomes[relpath].place
+        if place is not None:
+            segments[place[0]].delete_document(place[1])
+
+
+def names_of(ix, folder) -> NameBook:
+    """The NameBook of the index in `folder`: the one saved with its generation, else rebuilt
+    from the names every document stores."""
+    generation = ix.latest_generation()
+    book = NameBook.load(folder, generation)
+    if book is not None:
+        return book
+    with ix.searcher() as searcher:
+        return NameBook({
+            doc["id"]: ReleaseNames.from_json(doc["names"])
+            for doc in searcher.all_stored_fields() if doc.get("names") is not None
+        })
+
+
+def save_names(ix, folder, book: NameBook) -> None:
+    """Save `book` as the NameBook of the index's latest generation (after its commit)."""
+    book.save(folder, ix.latest_generation())
 
 
 def commit(ix, delete: list[str], segments: list) -> None:
@@ -100,7 +138,7 @@ def commit(ix, delete: list[str], segments: list) -> None:
             writer.delete_by_term("id", relpath)
         # Private API: SegmentWriter.segments is the list the commit writes into the table
         # of contents; whoosh.multiproc adds its sub-writers' segments the same way.
-        writer.segments.extend(segments)
+        writer.segments.extend(s for s in segments if s is not None)
 
 
 @contextmanager
@@ -121,7 +159,8 @@ def _writing(ix):
         writer.commit()
 
 
-def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome]]:
+def write_segment(ix, jobs: list[Job], report: Callable[[int], None],
+                  book: NameBook | None = None) -> tuple[object | None, dict[str, Outcome]]:
     """Read, parse and write `jobs` as one finished segment of `ix`, not yet committed.
 
     The writer takes no lock (only one indexing run holds the run lock) and does not
@@ -133,8 +172,11 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[o
     writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
     try:
         outcomes = {}
+        book = book or NameBook()
+        docnum = 0
         for done, job in enumerate(jobs, 1):
-            outcome = _write_one(writer, job)
+            outcome = _write_one(writer, job, book, docnum)
+            docnum += outcome.written
             outcomes[job.source.relpath] = outcome
             report(done)
         if not any(outcome.written for outcome in outcomes.values()):
@@ -148,13 +190,16 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[o
         raise
 
 
-def _write_one(writer, job: Job) -> Outcome:
+def _write_one(writer, job: Job, book: NameBook, docnum: int) -> Outcome:
     try:
         loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
     except SourceError as exc:
         return Outcome(False, str(exc))
-    writer.add_document(**release_document(loaded.release))
-    return Outcome(True, None, loaded.warning)
+    release = loaded.release
+    if release.names is not None:
+        release = apply_resolution(release, book.resolve(release.id, release.names))
+    writer.add_document(**release_document(release))
+    return Outcome(True, None, loaded.warning, loaded.release.names, (0, docnum))
 
 
 class _NewSegmentWriter(SegmentWriter):
@@ -190,14 +235,14 @@ class _Lengths:
 class _WriterProcess:
     """write_segment in a spawned process, for the other half of a large run."""
 
-    def __init__(self, folder: str, jobs: list[Job]):
+    def __init__(self, folder: str, jobs: list[Job], book: NameBook):
         context = multiprocessing.get_context("spawn")
         # "spawn", not "fork": a forked child would inherit the run lock's descriptor and
         # could keep the lock held after this process died.
         self._done = context.RawValue("i", 0)
         self._results, sending = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_write_segment_process, args=(folder, jobs, sending, self._done, os.getpid()), daemon=True
+            target=_write_segment_process, args=(folder, jobs, book, sending, self._done, os.getpid()), daemon=True
         )
         self._process.start()
         sending.close()
@@ -237,18 +282,18 @@ class _NoWriterProcess:
 
 
 @contextmanager
-def _writer_process(folder: str, jobs: list[Job]):
+def _writer_process(folder: str, jobs: list[Job], book: NameBook):
     if not jobs:
         yield _NoWriterProcess()
         return
-    other = _WriterProcess(folder, jobs)
+    other = _WriterProcess(folder, jobs, book)
     try:
         yield other
     finally:
         other.stop()
 
 
-def _write_segment_process(folder: str, jobs: list[Job], results, done, parent: int) -> None:
+def _write_segment_process(folder: str, jobs: list[Job], book: NameBook, results, done, parent: int) -> None:
     """Entry point of the second process: write_segment, with the outcome sent back."""
     _die_with(parent)
 
@@ -256,7 +301,7 @@ def _write_segment_process(folder: str, jobs: list[Job], results, done, parent: 
         done.value = count
 
     try:
-        outcome = write_segment(open_index(folder), jobs, report)
+        outcome = write_segment(open_index(folder), jobs, report, book)
     except OSError as exc:
         results.send(("oserror", (exc.errno, exc.strerror or str(exc))))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the run

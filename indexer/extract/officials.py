@@ -79,6 +79,7 @@ class Officials:
     # Title + surname mentions neither the text nor officials.json resolves ("Minister Degenhart"),
     # as (title, surname, span): another release of the corpus may name the person in full.
     unresolved: list[tuple[str, str, Span]] = field(default_factory=list)
+    titles: dict[str, list[str]] = field(default_factory=dict)  # canonical name -> titles it was written with
 
 
 @dataclass
@@ -105,6 +106,7 @@ def extract_officials(text: str) -> Officials:
         (full if len(words) >= 2 else short).append((title, name, (start, end)))
 
     people: list[_Person] = []
+    titles: dict[str, list[str]] = {}
     # Longest first, so "Tello Peón" finds "Jorge Tello Peón" and not the other way round.
     for title, name, span in sorted(full, key=lambda c: -len(c[1].split())):
         person = _same_person(people, name)
@@ -114,6 +116,7 @@ def extract_officials(text: str) -> Officials:
         person.forms.add(_form(name))
         person.written.add(fold(name))
         person.spans.append(span)
+        titles.setdefault(person.name, []).append(title)
     unresolved = []
     for title, name, span in short:
         person = _nearest_before(_by_suffix(people, name), span)
@@ -125,12 +128,14 @@ def extract_officials(text: str) -> Officials:
             person = next((p for p in people if p.name == canonical), None) or _new_person(people, canonical)
         person.surnames.add(fold(name))
         person.spans.append(span)
+        titles.setdefault(person.name, []).append(title)
     _add_untitled_mentions(text, people)
 
     people.sort(key=lambda p: min(p.spans))
     mentions = {p.name: sorted(set(p.spans)) for p in people}
     all_spans = sorted({*name_spans, *(s for spans in mentions.values() for s in spans)})
-    return Officials([p.name for p in people], mentions, all_spans, unresolved)
+    titles = {name: list(dict.fromkeys(found)) for name, found in titles.items()}
+    return Officials([p.name for p in people], mentions, all_spans, unresolved, titles)
 
 
 def _titled_names(text: str):

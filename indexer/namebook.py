@@ -1,0 +1,231 @@
+"""Officials across the corpus: one release's "Minister Degenhart" is the person another names
+in full ("Minister of Government Enrique Degenhart"), and one person's spellings ("Julian
+Pacheco", "Julián Pacheco"; "Augustín" for the known "Agustín Carstens") are one value.
+
+A NameBook is pure data: for each release id, the names its text gives in full (with their
+titles) and the title + surname mentions that its text and officials.json leave open. It is
+kept beside the index (indexer.writer saves it with each commit), so that a run updates it
+with the releases it adds, changes and removes, and re-reads only the other releases whose
+resolution that changes (NameBook.affected). Removing the release that named someone in
+full makes the others' surname-only mentions resolve again, or fall back to their text.
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from indexer import gazetteer
+from indexer.gazetteer import fold
+
+# Title words that say which post a title is: "Minister of Government" and "Security Minister"
+# are both a minister's, so a minister named in full answers "Minister Degenhart".
+_POSTS = frozenset(
+    "secretary minister president ambassador director commissioner general admiral governor administrator advisor "
+    "spokesperson chief commander judge senator mayor attorney prosecutor chancellor envoy representative "
+    "undersecretary commandant comptroller".split()
+)
+
+
+@dataclass(frozen=True)
+class ReleaseNames:
+    """What one release tells the corpus and asks of it."""
+
+    full: tuple[tuple[str, str], ...] = ()  # (name, title): officials it names in full
+    short: tuple[tuple[str, str], ...] = ()  # (title, surname): mentions left open by its text and the data
+
+    def to_json(self) -> list:
+        return [[list(f) for f in self.full], [list(s) for s in self.short]]
+
+    @classmethod
+    def from_json(cls, value) -> "ReleaseNames":
+        full, short = value
+        return cls(tuple((n, t) for n, t in full), tuple((t, s) for t, s in short))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How the corpus reads one release's names."""
+
+    people: dict[str, str]  # an open surname (as written) -> the full name it stands for
+    spelling: dict[str, str]  # a name as the release writes it -> the corpus's one spelling of it
+
+    def officials(self, names: list[str], open_surnames: list[str]) -> list[str]:
+        """The release's officials as the facet lists them: its own, respelled, then the resolved."""
+        out = [self.spelling.get(name, name) for name in names]
+        out += [self.people[s] for s in open_surnames if s in self.people]
+        return list(dict.fromkeys(out))
+
+
+def _key(text: str) -> str:
+    return " ".join(fold(text).casefold().split())
+
+
+def _surname_keys(name: str) -> set[str]:
+    """The ways a surname-only mention may write this full name: its last word, and for three
+    words or more its last two and the one before the last (Spanish double surnames)."""
+    words = [w for w in _key(name).split() if not (len(w) == 2 and w.endswith("."))]
+    if len(words) < 2:
+        return set()
+    keys = {words[-1]}
+    if len(words) >= 3:
+        keys |= {" ".join(words[-2:]), words[-2]}
+    return keys
+
+
+def _posts(title: str) -> frozenset[str]:
+    return frozenset(_key(gazetteer.title_in_english(title)).split()) & _POSTS
+
+
+def _spelling_key(name: str) -> str:
+    """Names that differ only in accents or case share this key."""
+    return _key(name)
+
+
+class NameBook:
+    """Every release's ReleaseNames, with the lookups a resolution needs."""
+
+    FILE = "names.json"
+
+    def __init__(self, releases: dict[str, ReleaseNames] | None = None):
+        self.releases = dict(releases or {})
+        self._full: dict[str, dict[str, set[str]]] = {}  # surname key -> full name -> ids naming it
+        self._posts: dict[str, set[str]] = {}  # full name -> posts it was named with
+        self._short: dict[str, set[str]] = {}  # surname key -> ids with that open mention
+        self._spellings: dict[str, Counter] = {}  # spelling key -> spelling -> releases using it
+        self._by_spelling: dict[str, set[str]] = {}  # spelling key -> ids naming it so
+        for rid, names in self.releases.items():
+            self._index(rid, names)
+
+    def _index(self, rid: str, names: ReleaseNames) -> None:
+        for name, title in names.full:
+            for key in _surname_keys(name):
+                self._full.setdefault(key, {}).setdefault(name, set()).add(rid)
+            self._posts.setdefault(name, set()).update(_posts(title))
+            self._spellings.setdefault(_spelling_key(name), Counter())[name] += 1
+            self._by_spelling.setdefault(_spelling_key(name), set()).add(rid)
+        for _, surname in names.short:
+            self._short.setdefault(_key(surname), set()).add(rid)
+
+    def resolve(self, rid: str, names: ReleaseNames) -> Resolution:
+        """How the rest of the corpus (and officials.json's spellings) reads `names` of release `rid`."""
+        people = {}
+        for title, surname in names.short:
+            posts = _posts(title)
+            candidates = {
+                self.spell(name)
+                for name, ids in self._full.get(_key(surname), {}).items()
+                if ids - {rid} and posts & self._posts.get(name, set())
+            }
+            if len(candidates) == 1:
+                people[surname] = candidates.pop()
+        spelling = {name: self.spell(name) for name, _ in names.full}
+        return Resolution(people, {k: v for k, v in spelling.items() if v != k})
+
+    def spell(self, name: str) -> str:
+        """The one spelling of a person: officials.json's, for a first name one letter off
+        ("Augustín Carstens"), else the corpus's with the most accents, then the commonest."""
+        known = _known_spelling(name)
+        if known:
+            return known
+        variants = self._spellings.get(_spelling_key(name))
+        if not variants:
+            return name
+        return max(variants, key=lambda v: (sum(not c.isascii() for c in v), variants[v], v))
+
+    def updated(self, changed: dict[str, ReleaseNames], removed=()) -> "NameBook":
+        """The book once `changed` releases hold their new names and `removed` ones are gone."""
+        releases = {rid: names for rid, names in self.releases.items() if rid not in set(removed)}
+        releases.update(changed)
+        return NameBook(releases)
+
+    def affected(self, before: "NameBook", skip=()) -> set[str]:
+        """Ids of releases (other than `skip`) whose resolution differs between `before` and this book:
+        those whose open surnames or whose names' spellings a change in between touches."""
+        touched_names: set[str] = set()
+        for rid in set(self.releases) | set(before.releases):
+            if self.releases.get(rid) != before.releases.get(rid):
+                for names in (self.releases.get(rid), before.releases.get(rid)):
+                    touched_names.update(name for name, _ in (names.full if names else ()))
+        candidates: set[str] = set()
+        for name in touched_names:
+            for key in _surname_keys(name):
+                candidates |= self._short.get(key, set()) | before._short.get(key, set())
+            candidates |= self._by_spelling.get(_spelling_key(name), set())
+        out = set()
+        for rid in candidates - set(skip):
+            names = self.releases.get(rid)
+            if names is not None and self.resolve(rid, names) != before.resolve(rid, names):
+                out.add(rid)
+        return out
+
+    # --- kept beside the index ---------------------------------------------------------
+
+    def save(self, folder: Path, generation: int) -> None:
+        """Write the book for the index generation `generation` (one rename)."""
+        tmp = Path(folder) / f"{self.FILE}.tmp"
+        data = {"generation": generation, "releases": {rid: n.to_json() for rid, n in self.releases.items()}}
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(Path(folder) / self.FILE)
+
+    @classmethod
+    def load(cls, folder: Path, generation: int) -> "NameBook | None":
+        """The book saved for index generation `generation`, or None (missing, stale or unreadable)."""
+        try:
+            data = json.loads((Path(folder) / cls.FILE).read_text(encoding="utf-8"))
+            if data.get("generation") != generation:
+                return None
+            return cls({rid: ReleaseNames.from_json(v) for rid, v in data["releases"].items()})
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def _known_spelling(name: str) -> str | None:
+    """officials.json's spelling of `name`: exact or by first and last name, or a first name
+    one letter off with the same surname ("Augustín Carstens" -> "Agustín Carstens")."""
+    known = gazetteer.known_official(name)
+    if known:
+        return known
+    words = _key(name).split()
+    if len(words) < 2:
+        return None
+    for official in gazetteer.officials().by_surname.get(words[-1], ()):
+        first = _key(official.name).split()[0]
+        if first != words[0] and first[:1] == words[0][:1] and _one_edit(first, words[0]):
+            return official.name
+    return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by one inserted, deleted or replaced letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+    return True
+
+
+def apply_resolution(release, resolution: Resolution):
+    """`release` with its officials as the corpus reads them: respelled, and its open
+    surnames resolved, each with the spans that mention it (a Release; the same one when
+    nothing changes or its officials are a sidecar's)."""
+    if release.names is None or (not resolution.people and not resolution.spelling):
+        return release
+    open_surnames = [surname for _, surname in release.names.short]
+    officials = resolution.officials(release.officials, open_surnames)
+    mentions: dict[str, list[list[int]]] = {}
+    for key, spans in release.mentions.items():
+        facet, _, value = key.partition(":")
+        value = resolution.spelling.get(value, value) if facet == "official" else value
+        mentions.setdefault(f"{facet}:{value}", []).extend(spans)
+    for surname, start, end in release.open_mentions:
+        if surname in resolution.people:
+            mentions.setdefault(f"official:{resolution.people[surname]}", []).append([start, end])
+    provenance = dict(release.provenance)
+    if officials:
+        provenance.setdefault("officials", "text")
+    return replace(release, officials=officials, provenance=provenance,
+                   mentions={k: sorted(v) for k, v in mentions.items()})
