@@ -186,9 +186,10 @@ def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress,
 
     Past PARALLEL_FROM changes a second process writes every other release (see
     indexer.writer); each release whose new version was written replaces its old one.
-    Officials are read with the corpus's names as they were (`book`); then the releases
-    whose reading this run's changes alter (indexer.namebook) are written again with the
-    updated book, in the same commit, and the book is saved with it.
+    Officials are read with the corpus's names (`book`, updated by the writers with this
+    run's releases: see writer.write_changes); the few releases written before that update
+    whose reading it alters, and the releases of earlier runs it alters (indexer.namebook),
+    are written again, in the same commit; the book is saved with it.
     """
     jobs = [writer.Job(change.scanned.source, max_bytes) for change in plan.changes]
     theirs, mine = (jobs[1::2], jobs[0::2]) if len(jobs) >= PARALLEL_FROM else ([], jobs)
@@ -197,12 +198,12 @@ def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress,
         if progress:
             progress("indexing", done, len(jobs))
 
-    segments, outcomes = writer.write_changes(ix.storage.folder, ix, mine, theirs, report, book)
+    segments, outcomes, after = writer.write_changes(ix.storage.folder, ix, mine, theirs, report, book, plan.delete)
     written = {c.relpath: outcomes[c.relpath].names for c in plan.changes if outcomes[c.relpath].written}
-    after = book.updated({rid: names for rid, names in written.items() if names is not None},
-                         removed=[*plan.delete, *(rid for rid, names in written.items() if names is None)])
-    rewrite = [rid for rid, names in written.items()
-               if names is not None and after.resolve(rid, names) != book.resolve(rid, names)]
+    # Releases written before the book was updated (no open surname) whose spelling it changes,
+    # and releases of earlier runs whose reading it changes: written again.
+    rewrite = [rid for rid, names in written.items() if names is not None and not names.short
+               and after.resolve(rid, names) != book.resolve(rid, names)]
     others = sorted(after.affected(book, skip={*written, *plan.delete}))
     replaced = [c.relpath for c in plan.changes if c.kind == "update" and outcomes[c.relpath].written]
     if rewrite or others:
@@ -214,7 +215,7 @@ def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress,
         # now keeps the version written (or indexed) before.
         writer.drop_written(segments, outcomes, [rid for rid in rewrite if again[rid].written])
         segments.append(segment)
-        replaced += [rid for rid in others if again[rid].written]  # one that fails now keeps its version
+        replaced += [rid for rid in others if again[rid].written]
     writer.commit(ix, plan.delete + replaced, segments)
     writer.save_names(ix, ix.storage.folder, after)
     return outcomes

@@ -80,19 +80,34 @@ def indexed_hashes(ix) -> dict[str, str]:
         return {ids[n]: hashes[n] for n in reader.all_doc_ids()}
 
 
-def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job],
-                  progress: Callable[[int], None], book: NameBook | None = None) -> tuple[list, dict[str, Outcome]]:
+def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job], progress: Callable[[int], None],
+                  book: NameBook | None = None, removed=()) -> tuple[list, dict[str, Outcome], NameBook]:
     """Parse and write `mine` here and `theirs` (if any) in a second process, each as one
-    finished, uncommitted segment, officials read with `book` (the corpus as it was).
-    Returns the segments [mine, theirs] (None where nothing was written) and every
-    release's outcome; `progress` gets the count done by both."""
+    finished, uncommitted segment.
+
+    Officials are read with the corpus's names: `book` as the run found it, updated with
+    every release the run parses and without `removed` ones. A release with a surname its
+    text leaves open waits until both writers have parsed their share and the updated book
+    is known (the writers exchange their releases' names); the others are written at once.
+    Returns the segments [mine, theirs] (None where nothing was written), every release's
+    outcome and the updated book; `progress` gets the count done by both.
+    """
     book = book or NameBook()
+    updated: list[NameBook] = []
     with _writer_process(folder, theirs, book) as other:
-        segment, outcomes = write_segment(ix, mine, lambda done: progress(done + other.done), book)
+
+        def exchange(my_names: dict[str, ReleaseNames | None]) -> NameBook:
+            names = {**my_names, **other.names()}
+            updated.append(book.updated({rid: n for rid, n in names.items() if n is not None},
+                                        removed=[*removed, *(rid for rid, n in names.items() if n is None)]))
+            other.send_book(updated[0])
+            return updated[0]
+
+        segment, outcomes = write_segment(ix, mine, lambda done: progress(done + other.done), book, exchange)
         their_segment, their_outcomes = other.result()
     for relpath, outcome in their_outcomes.items():
         outcomes[relpath] = outcome._replace(place=(1, outcome.place[1])) if outcome.place else outcome
-    return [segment, their_segment], outcomes
+    return [segment, their_segment], outcomes, updated[0]
 
 
 def drop_written(segments: list, outcomes: dict[str, Outcome], relpaths) -> None:
@@ -159,26 +174,42 @@ def _writing(ix):
         writer.commit()
 
 
-def write_segment(ix, jobs: list[Job], report: Callable[[int], None],
-                  book: NameBook | None = None) -> tuple[object | None, dict[str, Outcome]]:
+def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: NameBook | None = None,
+                  exchange: Callable[[dict], NameBook] | None = None) -> tuple[object | None, dict[str, Outcome]]:
     """Read, parse and write `jobs` as one finished segment of `ix`, not yet committed.
 
-    The writer takes no lock (only one indexing run holds the run lock) and does not
-    commit: `commit` does, as whoosh.multiproc does. Returns the segment (None if nothing
-    was written) and each release's outcome.
+    Officials are read with `book`; a release with an open surname waits for `exchange`,
+    which takes every release's names once all are parsed and gives the book to read them
+    with (see write_changes; without it, `book` itself). The writer takes no lock (only one
+    indexing run holds the run lock) and does not commit: `commit` does, as whoosh.multiproc
+    does. Returns the segment (None if nothing was written) and each release's outcome.
     """
     # Private API: _lk=False skips the index's write lock (the run lock already excludes
     # other writers, and two of ours write at once).
     writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
     try:
-        outcomes = {}
+        outcomes: dict[str, Outcome] = {}
         book = book or NameBook()
+        names: dict[str, ReleaseNames | None] = {}
+        waiting = []
         docnum = 0
         for done, job in enumerate(jobs, 1):
-            outcome = _write_one(writer, job, book, docnum)
-            docnum += outcome.written
-            outcomes[job.source.relpath] = outcome
+            try:
+                loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
+            except SourceError as exc:
+                outcomes[job.source.relpath] = Outcome(False, str(exc))
+            else:
+                names[job.source.relpath] = loaded.release.names
+                if loaded.release.names is not None and loaded.release.names.short:
+                    waiting.append(loaded)
+                else:
+                    outcomes[job.source.relpath] = _write_one(writer, loaded, book, docnum)
+                    docnum += 1
             report(done)
+        after = exchange(names) if exchange else book
+        for loaded in waiting:
+            outcomes[loaded.release.id] = _write_one(writer, loaded, after, docnum)
+            docnum += 1
         if not any(outcome.written for outcome in outcomes.values()):
             writer.cancel()
             return None, outcomes
@@ -190,11 +221,7 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None],
         raise
 
 
-def _write_one(writer, job: Job, book: NameBook, docnum: int) -> Outcome:
-    try:
-        loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
-    except SourceError as exc:
-        return Outcome(False, str(exc))
+def _write_one(writer, loaded, book: NameBook, docnum: int) -> Outcome:
     release = loaded.release
     if release.names is not None:
         release = apply_resolution(release, book.resolve(release.id, release.names))
@@ -240,7 +267,7 @@ class _WriterProcess:
         # "spawn", not "fork": a forked child would inherit the run lock's descriptor and
         # could keep the lock held after this process died.
         self._done = context.RawValue("i", 0)
-        self._results, sending = context.Pipe(duplex=False)
+        self._results, sending = context.Pipe(duplex=True)  # names out, the book back, then the result
         self._process = context.Process(
             target=_write_segment_process, args=(folder, jobs, book, sending, self._done, os.getpid()), daemon=True
         )
@@ -251,18 +278,32 @@ class _WriterProcess:
     def done(self) -> int:
         return self._done.value
 
+    def names(self) -> dict[str, ReleaseNames | None]:
+        """Wait for the names of every release the other process parsed."""
+        return self._receive("names")
+
+    def send_book(self, book: NameBook) -> None:
+        """Give the other process the book its waiting releases are read with."""
+        self._results.send(book)
+
     def result(self) -> tuple[object | None, dict[str, Outcome]]:
         """Wait for the other process's segment and outcomes."""
+        try:
+            return self._receive("ok")
+        finally:
+            self._process.join()
+
+    def _receive(self, expected: str):
         try:
             kind, payload = self._results.recv()
         except EOFError:
             raise RuntimeError("the second indexing process died before finishing its segment") from None
-        finally:
-            self._process.join()
         if kind == "oserror":
             raise OSError(*payload)
         if kind == "error":
             raise RuntimeError(f"the second indexing process failed: {payload}")
+        if kind != expected:
+            raise RuntimeError(f"the second indexing process sent {kind!r}, not {expected!r}")
         return payload
 
     def stop(self) -> None:
@@ -276,6 +317,12 @@ class _NoWriterProcess:
     """Stands in for _WriterProcess when this process writes everything itself."""
 
     done = 0
+
+    def names(self) -> dict:
+        return {}
+
+    def send_book(self, book: NameBook) -> None:
+        pass
 
     def result(self) -> tuple[None, dict[str, Outcome]]:
         return None, {}
@@ -300,8 +347,12 @@ def _write_segment_process(folder: str, jobs: list[Job], book: NameBook, results
     def report(count: int) -> None:
         done.value = count
 
+    def exchange(names: dict) -> NameBook:
+        results.send(("names", names))
+        return results.recv()
+
     try:
-        outcome = write_segment(open_index(folder), jobs, report, book)
+        outcome = write_segment(open_index(folder), jobs, report, book, exchange)
     except OSError as exc:
         results.send(("oserror", (exc.errno, exc.strerror or str(exc))))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the run

@@ -105,3 +105,17 @@ def test_a_lost_book_is_rebuilt_from_the_index(tmp_path):
     (corpus / "full.txt").write_text(FULL)
     update_index(corpus, index_dir)
     assert officials(index_dir)["mention.txt"] == "Enrique Degenhart"
+
+
+def test_two_writer_processes_share_their_names_before_writing_the_open_ones(tmp_path, monkeypatch):
+    monkeypatch.setattr("indexer.build.PARALLEL_FROM", 2)  # a second writer process for four releases
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a-full.txt").write_text(FULL)  # this process writes a and c; the other b and d
+    (corpus / "b-mention.txt").write_text(MENTION)
+    (corpus / "c-other.txt").write_text("WASHINGTON — Secretary Napolitano spoke about ports.\n")
+    (corpus / "d-mention.txt").write_text(MENTION.replace("TEGUCIGALPA", "SAN SALVADOR"))
+    update_index(corpus, index_dir)
+    assert officials(index_dir) == {"a-full.txt": "Enrique Degenhart", "b-mention.txt": "Enrique Degenhart",
+                                    "c-other.txt": "Janet Napolitano", "d-mention.txt": "Enrique Degenhart"}
+    assert whoosh_index.open_dir(str(store.live_index_path(index_dir))).doc_count() == 4
