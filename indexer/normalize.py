@@ -314,7 +314,7 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
         key = line_key(line)
         chrome = (
             key in data.lines
-            or data.phrases.search(key) is not None
+            or _holds_phrase(data.phrases, key)
             or _BREADCRUMB_START.fullmatch(key) is not None
             or (in_breadcrumb and _NUMBERED_ITEM.match(line) is not None)
             or _BREADCRUMB_LINE.fullmatch(key) is not None
@@ -325,6 +325,16 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
         after_return_link = chrome and key.startswith("return to this article")
         (removed if chrome else kept).append(line)
     return kept, removed
+
+
+def _holds_phrase(phrases: re.Pattern, key: str) -> bool:
+    """A chrome phrase opening the line, or anywhere in a short one: a paragraph that happens
+    to quote a banner ("WASHINGTON, March 7 — This is historical material …") stays."""
+    found = phrases.search(key)
+    return found is not None and (found.start() == 0 or key.count(" ") < _SHORT_CHROME_WORDS)
+
+
+_SHORT_CHROME_WORDS = 12
 
 
 def strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str], str | None]:
