@@ -37,7 +37,8 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
     title, provenance["title"] = (sidecar["title"], "sidecar") if "title" in sidecar else extract_title(
         page.body, html_h1=page.html_h1, html_title=page.html_title, html_meta=page.html_meta
     )
-    body = text_after_title(page.body, title) or page.body
+    # A first-sentence title is no headline to take out of the body.
+    body = page.body if provenance["title"] == "first sentence" else text_after_title(page.body, title) or page.body
 
     if "date" in sidecar:
         date, precision, date_source = sidecar["date"], sidecar.get("date_precision", "day"), "sidecar"

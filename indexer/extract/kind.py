@@ -9,13 +9,16 @@ from indexer import gazetteer
 from indexer.gazetteer import line_key
 
 _OPENING_LINES = 12
+_LINE_START = 80
 
 
 def extract_kind(title: str, opening: str, title_is_headline: bool = True) -> tuple[str | None, str | None]:
     """(kind, source): 'headline', 'label' or 'opening'; (None, None) when nothing tells."""
     headline = line_key(title) if title_is_headline else ""
     padded = f" {headline} "
-    lines = [line_key(line) for line in opening.split("\n", 2 * _OPENING_LINES)[: 2 * _OPENING_LINES] if line.strip()]
+    # The start of each opening line is enough: labels are short, cues open their line.
+    lines = [line_key(line[:_LINE_START]) for line in opening.split("\n", 2 * _OPENING_LINES)[: 2 * _OPENING_LINES]
+             if line.strip()]
     for kind in gazetteer.kinds():
         if headline and (headline.startswith(kind.headline_starts) or any(p in padded for p in kind.headline_has)):
             return kind.name, "headline"

@@ -59,7 +59,8 @@ _TITLE_AFTER = re.compile(
 _NAME_BEFORE_TITLE = re.compile(rf"(?<![\w.’'-])(?:{_RANK})?(?P<name>{_NAME})\Z")
 # A transcript's speaker label in capitals: "FOREIGN SECRETARY EBRARD:".
 _SPEAKER = re.compile(r"(?:^|(?<=\n))(?P<title>[A-Z][A-Z.]+(?: [A-Z][A-Z.]+)*?) (?P<name>[A-Z][A-Z'’-]+):")
-_SPEAKER_HINT = re.compile(r"[A-Z]{2}:")
+_SPEAKER_HINT = re.compile(r"[A-Z]{2}:")  # where a speaker label may end
+_SPEAKER_MAX = 60
 _PLURALS = tuple(_OFFICIALS.plural_titles)
 _UPPER_TITLES = frozenset(t.upper() for t in _OFFICIALS.titles)
 _INITIAL_WORD = re.compile(rf"{INITIAL}")
@@ -179,8 +180,10 @@ def _titled_names(text: str):
         name = before["name"]
         if len([w for w in name.split() if not _INITIAL_WORD.fullmatch(w) and w not in _PARTICLES]) >= 2:
             emit(m.group().strip(" \t\n,").strip(), *before.span("name"))
-    for m in _SPEAKER.finditer(text) if _SPEAKER_HINT.search(text) else ():
-        if m["title"] in _UPPER_TITLES or m["title"].split(" ", 1)[-1] in _UPPER_TITLES:
+    for hint in _SPEAKER_HINT.finditer(text):
+        line_start = text.rfind("\n", 0, hint.start()) + 1
+        m = _SPEAKER.match(text, line_start) if hint.start() - line_start < _SPEAKER_MAX else None
+        if m and m.end() == hint.end() and (m["title"] in _UPPER_TITLES or m["title"].split(" ", 1)[-1] in _UPPER_TITLES):
             emit(m["title"].title(), *m.span("name"))
     found.sort(key=lambda c: c[2])
     return [(title, _speaker_case(name), span) for title, name, span in found]
