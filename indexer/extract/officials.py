@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from indexer import gazetteer
 from indexer.extract.spans import Span, mask
@@ -142,24 +143,28 @@ def extract_officials(text: str) -> Officials:
 def _titled_names(text: str):
     """(title, name, span) of every name written with a title, before it, after it, as a
     plural title's list, or as a transcript's speaker label; names on one line, cut names trimmed."""
-    seen: set[tuple[int, int]] = set()
+    covered = bytearray(len(text))  # 1 where a name found so far stands: one found again inside it is no other
+    text_end = len(text.rstrip())
+    truncated = not text[:text_end].endswith((".", "!", "?", '"', "”", ")"))
 
     def emit(title: str, start: int, end: int, *, headline_case: bool = False):
-        if headline_case and " " in text[start:end] and _in_title_case_line(text, start, end) \
-                and not _name_stands(text, start, end):
-            # In a Title Case headline a name runs on into the words after it
-            # ("Secretary Nielsen Signs Historic Compact"): trust only the first word.
-            end = start + len(text[start:end].split(" ")[0])
-        start, end = _trim_cut_name(text, start, end)
-        if "\n" in text[start:end]:
-            first_line, _, rest = text[start:end].partition("\n")
-            if rest.strip().isupper() or text[end:end + 1] == ":":
-                end = start + len(first_line.rstrip())
-        if gazetteer.canonical_country(text[start:end]) is not None:
+        name = text[start:end]
+        if " " in name or "\n" in name:  # one word needs none of this (most mentions are a surname)
+            if headline_case and _in_title_case_line(text, start, end) and not _name_stands(text, start, end):
+                # In a Title Case headline a name runs on into the words after it
+                # ("Secretary Nielsen Signs Historic Compact"): trust only the first word.
+                end = start + len(name.split(" ")[0])
+            start, end = _trim_cut_name(text, start, end, text_end, truncated)
+            if "\n" in text[start:end]:
+                first_line, _, rest = text[start:end].partition("\n")
+                if rest.strip().isupper() or text[end:end + 1] == ":":
+                    end = start + len(first_line.rstrip())
+            name = " ".join(text[start:end].split())
+        if _is_country(name):
             return  # "los Presidentes de Costa Rica, El Salvador, …": a country, not a person
-        if end > start and (start, end) not in seen and not any(s <= start and end <= e for s, e in seen):
-            seen.add((start, end))
-            found.append((title, " ".join(text[start:end].split()), (start, end)))
+        if end > start and covered.find(0, start, end) != -1:
+            covered[start:end] = b"\x01" * (end - start)
+            found.append((title, name, (start, end)))
 
     found: list[tuple[str, str, Span]] = []
     for m in _OFFICIAL.finditer(text):
@@ -217,18 +222,24 @@ def _name_stands(text: str, start: int, end: int) -> bool:
 _SPANISH_LINKS = frozenset("en de del para sobre con y a al ante".split())
 
 
+@lru_cache(maxsize=4096)
+def _is_country(name: str) -> bool:
+    return gazetteer.canonical_country(name) is not None
+
+
 def _speaker_case(name: str) -> str:
     """'EBRARD' -> 'Ebrard': a speaker label's capitals are not the name's spelling."""
     return name.title() if name.isupper() and len(name) > 2 else name
 
 
-def _trim_cut_name(text: str, start: int, end: int) -> tuple[int, int]:
+def _trim_cut_name(text: str, start: int, end: int, text_end: int, truncated: bool) -> tuple[int, int]:
     """A name without a last word that is cut: by the end of a truncated text ("Felipe Cald"),
-    or to one capital ("David Munguia P"), unless a particle comes before it ("Ramírez de la O")."""
+    or to one capital ("David Munguia P"), unless a particle comes before it ("Ramírez de la O").
+    `text_end` is where the text's last word ends; `truncated`, whether it stops mid-sentence."""
     words = text[start:end].split()
-    cut = not text[end:].strip() and not text.rstrip().endswith((".", "!", "?", '"', "”", ")"))
+    cut = truncated and end >= text_end
     if len(words) > 1 and (cut or (_CUT_INITIAL.fullmatch(words[-1]) and words[-2] not in _PARTICLES)):
-        end = start + text[start:end].rstrip().rindex(words[-1]) - 0
+        end = start + text[start:end].rstrip().rindex(words[-1])
         end = start + len(text[start:end].rstrip())
     return start, end
 
