@@ -204,7 +204,7 @@ def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress,
     # and releases of earlier runs whose reading it changes: written again.
     rewrite = [rid for rid, names in written.items() if names is not None and not names.short
                and after.resolve(rid, names) != book.resolve(rid, names)]
-    others = sorted(after.affected(book, skip={*written, *plan.delete}))
+    others = sorted(after.affected(book, changed={*written, *plan.delete}, skip={*written, *plan.delete}))
     replaced = [c.relpath for c in plan.changes if c.kind == "update" and outcomes[c.relpath].written]
     if rewrite or others:
         sources = {item.relpath: item.source for item in scanned}

@@ -13,6 +13,7 @@ full makes the others' surname-only mentions resolve again, or fall back to thei
 import json
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from indexer import gazetteer
@@ -57,40 +58,45 @@ class Resolution:
         return list(dict.fromkeys(out))
 
 
+@lru_cache(maxsize=100_000)
 def _key(text: str) -> str:
     return " ".join(fold(text).casefold().split())
 
 
-def _surname_keys(name: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _surname_keys(name: str) -> tuple[str, ...]:
     """The ways a surname-only mention may write this full name: its last word, and for three
     words or more its last two and the one before the last (Spanish double surnames)."""
     words = [w for w in _key(name).split() if not (len(w) == 2 and w.endswith("."))]
     if len(words) < 2:
-        return set()
+        return ()
     keys = {words[-1]}
     if len(words) >= 3:
         keys |= {" ".join(words[-2:]), words[-2]}
-    return keys
+    return tuple(sorted(keys))
 
 
+@lru_cache(maxsize=10_000)
 def _posts(title: str) -> frozenset[str]:
     return frozenset(_key(gazetteer.title_in_english(title)).split()) & _POSTS
 
 
-def _spelling_key(name: str) -> str:
-    """Names that differ only in accents or case share this key."""
-    return _key(name)
+_spelling_key = _key  # names that differ only in accents or case share it
 
 
 class NameBook:
-    """Every release's ReleaseNames, with the lookups a resolution needs."""
+    """Every release's ReleaseNames, with the lookups a resolution needs.
+
+    A book is not changed once made: `updated` makes the next one, sharing what the change
+    does not touch, so a run costs what it changes, not the corpus's size (beyond loading).
+    """
 
     FILE = "names.json"
 
     def __init__(self, releases: dict[str, ReleaseNames] | None = None):
         self.releases = dict(releases or {})
         self._full: dict[str, dict[str, set[str]]] = {}  # surname key -> full name -> ids naming it
-        self._posts: dict[str, set[str]] = {}  # full name -> posts it was named with
+        self._posts: dict[str, Counter] = {}  # full name -> posts it was named with (how often)
         self._short: dict[str, set[str]] = {}  # surname key -> ids with that open mention
         self._spellings: dict[str, Counter] = {}  # spelling key -> spelling -> releases using it
         self._by_spelling: dict[str, set[str]] = {}  # spelling key -> ids naming it so
@@ -100,12 +106,51 @@ class NameBook:
     def _index(self, rid: str, names: ReleaseNames) -> None:
         for name, title in names.full:
             for key in _surname_keys(name):
-                self._full.setdefault(key, {}).setdefault(name, set()).add(rid)
-            self._posts.setdefault(name, set()).update(_posts(title))
-            self._spellings.setdefault(_spelling_key(name), Counter())[name] += 1
-            self._by_spelling.setdefault(_spelling_key(name), set()).add(rid)
+                named = self._full.get(key)
+                if named is None:
+                    named = self._full[key] = {}
+                ids = named.get(name)
+                if ids is None:
+                    ids = named[name] = set()
+                ids.add(rid)
+            posts = self._posts.get(name)
+            if posts is None:
+                posts = self._posts[name] = Counter()
+            for post in _posts(title):
+                posts[post] += 1
+            spelling = _spelling_key(name)
+            variants = self._spellings.get(spelling)
+            if variants is None:
+                variants = self._spellings[spelling] = Counter()
+            variants[name] += 1
+            ids = self._by_spelling.get(spelling)
+            if ids is None:
+                ids = self._by_spelling[spelling] = set()
+            ids.add(rid)
         for _, surname in names.short:
             self._short.setdefault(_key(surname), set()).add(rid)
+
+    def _unindex(self, rid: str, names: ReleaseNames) -> None:
+        for name, title in names.full:
+            for key in _surname_keys(name):
+                named = self._full.get(key, {})
+                named.get(name, set()).discard(rid)
+                if not named.get(name, True):
+                    del named[name]
+                if not named:
+                    self._full.pop(key, None)
+            self._posts.get(name, Counter()).subtract(_posts(title))
+            self._posts[name] = +self._posts.get(name, Counter())
+            if not self._posts[name]:
+                del self._posts[name]
+            spellings = self._spellings.get(_spelling_key(name), Counter())
+            spellings[name] -= 1
+            self._spellings[_spelling_key(name)] = +spellings
+            if not self._spellings[_spelling_key(name)]:
+                del self._spellings[_spelling_key(name)]
+            self._by_spelling.get(_spelling_key(name), set()).discard(rid)
+        for _, surname in names.short:
+            self._short.get(_key(surname), set()).discard(rid)
 
     def resolve(self, rid: str, names: ReleaseNames) -> Resolution:
         """How the rest of the corpus (and officials.json's spellings) reads `names` of release `rid`."""
@@ -115,7 +160,7 @@ class NameBook:
             candidates = {
                 self.spell(name)
                 for name, ids in self._full.get(_key(surname), {}).items()
-                if ids - {rid} and posts & self._posts.get(name, set())
+                if ids - {rid} and posts & self._posts.get(name, Counter()).keys()
             }
             if len(candidates) == 1:
                 people[surname] = candidates.pop()
@@ -128,30 +173,63 @@ class NameBook:
         known = _known_spelling(name)
         if known:
             return known
-        variants = self._spellings.get(_spelling_key(name))
+        return self._best_spelling(_spelling_key(name)) or name
+
+    def _best_spelling(self, key: str) -> str | None:
+        variants = self._spellings.get(key)
         if not variants:
-            return name
+            return None
         return max(variants, key=lambda v: (sum(not c.isascii() for c in v), variants[v], v))
 
     def updated(self, changed: dict[str, ReleaseNames], removed=()) -> "NameBook":
-        """The book once `changed` releases hold their new names and `removed` ones are gone."""
-        releases = {rid: names for rid, names in self.releases.items() if rid not in set(removed)}
-        releases.update(changed)
-        return NameBook(releases)
+        """The book once `changed` releases hold their new names and `removed` ones are gone.
 
-    def affected(self, before: "NameBook", skip=()) -> set[str]:
-        """Ids of releases (other than `skip`) whose resolution differs between `before` and this book:
-        those whose open surnames or whose names' spellings a change in between touches."""
+        Only the lookups the change touches are copied before they change: this book stays
+        as it was (a run compares the two)."""
+        gone = [rid for rid in {*removed, *changed} if rid in self.releases]
+        touched = [self.releases[rid] for rid in gone] + list(changed.values())
+        new = object.__new__(NameBook)
+        new.releases = dict(self.releases)
+        new._full, new._posts, new._short = dict(self._full), dict(self._posts), dict(self._short)
+        new._spellings, new._by_spelling = dict(self._spellings), dict(self._by_spelling)
+        for names in touched:
+            for name, _ in names.full:
+                for key in _surname_keys(name):
+                    if key in new._full and new._full[key] is self._full.get(key):
+                        new._full[key] = {n: set(ids) for n, ids in self._full[key].items()}
+                if name in new._posts and new._posts[name] is self._posts.get(name):
+                    new._posts[name] = Counter(self._posts[name])
+                spelling = _spelling_key(name)
+                if spelling in new._spellings and new._spellings[spelling] is self._spellings.get(spelling):
+                    new._spellings[spelling] = Counter(self._spellings[spelling])
+                if spelling in new._by_spelling and new._by_spelling[spelling] is self._by_spelling.get(spelling):
+                    new._by_spelling[spelling] = set(self._by_spelling[spelling])
+            for _, surname in names.short:
+                key = _key(surname)
+                if key in new._short and new._short[key] is self._short.get(key):
+                    new._short[key] = set(self._short[key])
+        for rid in gone:
+            new._unindex(rid, new.releases.pop(rid))
+        for rid, names in changed.items():
+            new.releases[rid] = names
+            new._index(rid, names)
+        return new
+
+    def affected(self, before: "NameBook", changed, skip=()) -> set[str]:
+        """Ids of releases (other than `skip`) whose resolution differs between `before` and
+        this book, which differ in the `changed` releases: those whose open surnames or whose
+        names' spellings the change touches."""
         touched_names: set[str] = set()
-        for rid in set(self.releases) | set(before.releases):
-            if self.releases.get(rid) != before.releases.get(rid):
-                for names in (self.releases.get(rid), before.releases.get(rid)):
-                    touched_names.update(name for name, _ in (names.full if names else ()))
+        for rid in changed:
+            for names in (self.releases.get(rid), before.releases.get(rid)):
+                touched_names.update(name for name, _ in (names.full if names else ()))
         candidates: set[str] = set()
         for name in touched_names:
             for key in _surname_keys(name):
                 candidates |= self._short.get(key, set()) | before._short.get(key, set())
-            candidates |= self._by_spelling.get(_spelling_key(name), set())
+            spelling = _spelling_key(name)
+            if self._best_spelling(spelling) != before._best_spelling(spelling):  # its one spelling changed
+                candidates |= self._by_spelling.get(spelling, set()) | before._by_spelling.get(spelling, set())
         out = set()
         for rid in candidates - set(skip):
             names = self.releases.get(rid)
@@ -180,6 +258,7 @@ class NameBook:
             return None
 
 
+@lru_cache(maxsize=100_000)
 def _known_spelling(name: str) -> str | None:
     """officials.json's spelling of `name`: exact or by first and last name, or a first name
     one letter off with the same surname ("Augustín Carstens" -> "Agustín Carstens")."""

@@ -37,9 +37,26 @@ def test_spanish_double_surnames_and_spellings():
 def test_affected_are_the_releases_whose_reading_changes():
     before = NameBook({"b": OPEN, "d": ReleaseNames(short=(("Minister", "Pacheco"),))})
     after = before.updated({"a": DEGENHART})
-    assert after.affected(before, skip={"a"}) == {"b"}
-    assert after.updated({}, removed=["a"]).affected(after) == {"b"}
-    assert after.updated({"e": ReleaseNames(full=(("Luis Portman", "Director"),))}).affected(after, skip={"e"}) == set()
+    assert after.affected(before, changed={"a"}, skip={"a"}) == {"b"}
+    assert after.updated({}, removed=["a"]).affected(after, changed={"a"}) == {"b"}
+    assert after.updated({"e": ReleaseNames(full=(("Luis Portman", "Director"),))}).affected(
+        after, changed={"e"}, skip={"e"}) == set()
+    assert before.releases == {"b": OPEN, "d": ReleaseNames(short=(("Minister", "Pacheco"),))}  # books do not change
+
+
+def test_an_updated_book_reads_as_one_built_afresh():
+    releases = {"a": DEGENHART, "b": OPEN, "c": ReleaseNames(full=(("Julián Pacheco", "Minister"),)),
+                "d": ReleaseNames(full=(("Julian Pacheco", "Minister"),), short=(("Minister", "Degenhart"),))}
+    book = NameBook(releases)
+    changes = {"c": ReleaseNames(full=(("Enrique Degenhart", "Ambassador"),)), "e": OPEN}
+    updated, afresh = book.updated(changes, removed=["a"]), NameBook({**{k: v for k, v in releases.items() if k != "a"}, **changes})
+    for book_ in (updated, afresh):
+        assert {rid: book_.resolve(rid, names) for rid, names in book_.releases.items()} == {
+            rid: afresh.resolve(rid, names) for rid, names in afresh.releases.items()}
+    assert (updated._full, updated._short, updated._spellings, updated._by_spelling) == (
+        afresh._full, afresh._short, afresh._spellings, afresh._by_spelling)
+    assert {n: +c for n, c in updated._posts.items()} == afresh._posts
+    assert book.resolve("b", OPEN).people == {"Degenhart": "Enrique Degenhart"}  # the old book is as it was
 
 
 def test_the_book_is_saved_for_one_generation(tmp_path):
