@@ -105,7 +105,7 @@ def update_index(
                 signatures = store.read_signatures(live)
                 scanned = _scan(sources, max_bytes, progress, indexed, signatures, trusted_before)
                 plan = plan_run(scanned, indexed)
-                outcomes = _apply(ix, plan, scanned, max_bytes, progress, writer.names_of(ix, live))
+                outcomes = _apply(ix, plan, scanned, max_bytes, progress, None)
                 ix.close()
                 _save_signatures(live, scanned, plan, outcomes)
     except OSError as exc:
@@ -181,16 +181,24 @@ def _scan(sources, max_bytes, progress, indexed: dict[str, str], signatures: dic
 
 
 def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress,
-           book: NameBook) -> dict[str, writer.Outcome]:
+           book: NameBook | None) -> dict[str, writer.Outcome]:
     """Write the plan's changes as new segments and commit them with its deletions.
 
     Past PARALLEL_FROM changes a second process writes every other release (see
     indexer.writer); each release whose new version was written replaces its old one.
-    Officials are read with the corpus's names (`book`, updated by the writers with this
-    run's releases: see writer.write_changes); the few releases written before that update
+    Officials are read with the corpus's names (`book`, None for the one saved with the
+    index; updated by the writers with this run's releases: see writer.write_changes);
+    the few releases written before that update
     whose reading it alters, and the releases of earlier runs it alters (indexer.namebook),
     are written again, in the same commit; the book is saved with it.
     """
+    if not plan.changes and not plan.delete:  # nothing to write: the names stay as they are
+        generation = ix.latest_generation()
+        writer.commit(ix, [], [])
+        writer.carry_names(ix, ix.storage.folder, generation)
+        return {}
+    if book is None:
+        book = writer.names_of(ix, ix.storage.folder)
     jobs = [writer.Job(change.scanned.source, max_bytes) for change in plan.changes]
     theirs, mine = (jobs[1::2], jobs[0::2]) if len(jobs) >= PARALLEL_FROM else ([], jobs)
 

@@ -92,6 +92,7 @@ class NameBook:
     """
 
     FILE = "names.json"
+    GENERATION = "names.generation"
 
     def __init__(self, releases: dict[str, ReleaseNames] | None = None):
         self.releases = dict(releases or {})
@@ -240,25 +241,45 @@ class NameBook:
     # --- kept beside the index ---------------------------------------------------------
 
     def save(self, folder: Path, generation: int) -> None:
-        """Write the book for the index generation `generation` (one rename)."""
-        tmp = Path(folder) / f"{self.FILE}.tmp"
-        data = {"generation": generation, "releases": {rid: n.to_json() for rid, n in self.releases.items()}}
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(Path(folder) / self.FILE)
+        """Write the book for the index generation `generation`: its names, then the generation
+        they are those of (each in one rename; a book whose generation is not the index's is
+        not read)."""
+        data = {rid: n.to_json() for rid, n in self.releases.items()}
+        _replace(Path(folder) / self.FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        _replace(Path(folder) / self.GENERATION, str(generation))
+
+    @classmethod
+    def carry(cls, folder: Path, before: int, after: int) -> None:
+        """A commit that changed no release took the index from generation `before` to `after`:
+        the book saved for `before`, if any, is the book of `after`."""
+        if cls._generation(folder) == before:
+            _replace(Path(folder) / cls.GENERATION, str(after))
 
     @classmethod
     def load(cls, folder: Path, generation: int) -> "NameBook | None":
         """The book saved for index generation `generation`, or None (missing, stale or unreadable)."""
+        if cls._generation(folder) != generation:
+            return None
         try:
             data = json.loads((Path(folder) / cls.FILE).read_text(encoding="utf-8"))
-            if data.get("generation") != generation:
-                return None
-            return cls({rid: ReleaseNames.from_json(v) for rid, v in data["releases"].items()})
-        except (OSError, ValueError, KeyError, TypeError):
+            return cls({rid: ReleaseNames.from_json(v) for rid, v in data.items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    @classmethod
+    def _generation(cls, folder: Path) -> int | None:
+        try:
+            return int((Path(folder) / cls.GENERATION).read_text())
+        except (OSError, ValueError):
             return None
 
 
-@lru_cache(maxsize=100_000)
+def _replace(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def _known_spelling(name: str) -> str | None:
     """officials.json's spelling of `name`: exact or by first and last name, or a first name
     one letter off with the same surname ("Augustín Carstens" -> "Agustín Carstens")."""

@@ -4,6 +4,8 @@ when the release that gave it is removed."""
 
 from pathlib import Path
 
+import pytest
+
 from whoosh import index as whoosh_index
 
 from indexer import store
@@ -136,3 +138,16 @@ def test_two_writer_processes_share_their_names_before_writing_the_open_ones(tmp
     assert officials(index_dir) == {"a-full.txt": "Enrique Degenhart", "b-mention.txt": "Enrique Degenhart",
                                     "c-other.txt": "Janet Napolitano", "d-mention.txt": "Enrique Degenhart"}
     assert whoosh_index.open_dir(str(store.live_index_path(index_dir))).doc_count() == 4
+
+
+def test_a_run_that_changes_nothing_keeps_the_book_without_reading_it(tmp_path, monkeypatch):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "full.txt").write_text(FULL)
+    update_index(corpus, index_dir)
+    monkeypatch.setattr(NameBook, "load", lambda *a: pytest.fail("the book was read"))
+    update_index(corpus, index_dir)
+    monkeypatch.undo()
+    live = store.live_index_path(index_dir)
+    generation = whoosh_index.open_dir(str(live)).latest_generation()
+    assert NameBook.load(live, generation).releases == {"full.txt": ReleaseNames(full=(("Enrique Degenhart", "Minister"),))}
