@@ -220,6 +220,9 @@ class NameBook:
         """Ids of releases (other than `skip`) whose resolution differs between `before` and
         this book, which differ in the `changed` releases: those whose open surnames or whose
         names' spellings the change touches."""
+        remaining = self.releases.keys() - set(skip)
+        if not remaining:  # a full build: every release was just read with this book
+            return set()
         touched_names: set[str] = set()
         for rid in changed:
             for names in (self.releases.get(rid), before.releases.get(rid)):
@@ -232,7 +235,7 @@ class NameBook:
             if self._best_spelling(spelling) != before._best_spelling(spelling):  # its one spelling changed
                 candidates |= self._by_spelling.get(spelling, set()) | before._by_spelling.get(spelling, set())
         out = set()
-        for rid in candidates - set(skip):
+        for rid in candidates & remaining:
             names = self.releases.get(rid)
             if names is not None and self.resolve(rid, names) != before.resolve(rid, names):
                 out.add(rid)
