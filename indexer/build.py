@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from indexer import store, vocabulary, writer
+from indexer.namebook import NameBook
 from indexer.plan import Plan, Scanned, plan_run
 from indexer.schema import SCHEMA_VERSION, build_schema
 from indexer.sources import MAX_BYTES, OUTSIDE, SourceError, content_hash, find_sources, read_bytes, stat_signature
@@ -105,7 +106,7 @@ def update_index(
                 signatures = store.read_signatures(live)
                 scanned = _scan(sources, max_bytes, progress, indexed, signatures, trusted_before)
                 plan = plan_run(scanned, indexed)
-                outcomes = _apply(ix, plan, max_bytes, progress)
+                outcomes = _apply(ix, plan, scanned, max_bytes, progress, None)
                 ix.close()
                 _save_signatures(live, scanned, plan, outcomes)
     except OSError as exc:
@@ -144,7 +145,7 @@ def _build_aside(index_dir: Path, scanned: list[Scanned], plan: Plan, max_bytes:
     target = store.new_index_path(index_dir)
     try:
         ix = writer.create_index(target, build_schema())
-        outcomes = _apply(ix, plan, max_bytes, progress, start_empty=True)
+        outcomes = _apply(ix, plan, scanned, max_bytes, progress, NameBook(), start_empty=True)
         ix.close()
         _save_signatures(target, scanned, plan, outcomes)
     except BaseException:
@@ -184,13 +185,26 @@ def _scan(sources, max_bytes, progress, indexed: dict[str, str], signatures: dic
     return scanned
 
 
-def _apply(ix, plan: Plan, max_bytes: int, progress, *, start_empty: bool = False) -> dict[str, writer.Outcome]:
+def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress, book: NameBook | None, *,
+           start_empty: bool = False) -> dict[str, writer.Outcome]:
     """Write the plan's changes as new segments and commit them with its deletions, then
     bring the vocabulary kept with the index (spelling words, title terms) up to date.
 
     Past PARALLEL_FROM changes a second process writes every other release (see
     indexer.writer); each release whose new version was written replaces its old one.
+    Officials are read with the corpus's names (`book`, None for the one saved with the
+    index; updated by the writers with this run's releases: see writer.write_changes);
+    the few releases written before that update
+    whose reading it alters, and the releases of earlier runs it alters (indexer.namebook),
+    are written again, in the same commit; the book is saved with it.
     """
+    if not plan.changes and not plan.delete:  # nothing to write: the names stay as they are
+        generation = ix.latest_generation()
+        writer.commit(ix, [], [])
+        writer.carry_names(ix, ix.storage.folder, generation)
+        return {}
+    if book is None:
+        book = writer.names_of(ix, ix.storage.folder)
     jobs = [writer.Job(change.scanned.source, max_bytes) for change in plan.changes]
     theirs, mine = (jobs[1::2], jobs[0::2]) if len(jobs) >= PARALLEL_FROM else ([], jobs)
 
@@ -198,16 +212,36 @@ def _apply(ix, plan: Plan, max_bytes: int, progress, *, start_empty: bool = Fals
         if progress:
             progress("indexing", done, len(jobs))
 
-    segments, outcomes, added = writer.write_changes(ix.storage.folder, ix, mine, theirs, report)
+    segments, outcomes, after, added = writer.write_changes(
+        ix.storage.folder, ix, mine, theirs, report, book, plan.delete
+    )
+    written = {c.relpath: outcomes[c.relpath].names for c in plan.changes if outcomes[c.relpath].written}
+    # Releases written before the book was updated (no open surname) whose spelling it changes,
+    # and releases of earlier runs whose reading it changes: written again.
+    rewrite = [rid for rid, names in written.items() if names is not None and not names.short
+               and after.resolve(rid, names) != book.resolve(rid, names)]
+    others = sorted(after.affected(book, changed={*written, *plan.delete}, skip={*written, *plan.delete}))
     replaced = [c.relpath for c in plan.changes if c.kind == "update" and outcomes[c.relpath].written]
+    if rewrite or others:
+        sources = {item.relpath: item.source for item in scanned}
+        # The words of a release written again were counted with its first version;
+        # those of earlier runs' releases are counted here, and their old ones taken away.
+        segment, again, again_words = writer.write_segment(
+            ix, [writer.Job(sources[rid], max_bytes) for rid in rewrite + others], lambda done: None, after,
+            counted=set(others),
+        )
+        # A release read again takes the place of its first version; one that cannot be read
+        # now keeps the version written (or indexed) before.
+        writer.drop_written(segments, outcomes, [rid for rid in rewrite if again[rid].written])
+        segments.append(segment)
+        replaced += [rid for rid in others if again[rid].written]
+        added.update(again_words)
     removed = writer.stored_words(ix, plan.delete + replaced)
     writer.commit(ix, plan.delete + replaced, segments)
+    writer.save_names(ix, ix.storage.folder, after)
     # After the commit: a vocabulary a step behind its index only costs a suggestion.
-    folder = Path(ix.storage.folder)
-    # An index from before title terms were kept has none to update: count its titles once.
-    titles = None if start_empty or vocabulary.has_titles(folder) else writer.stored_title_terms(ix)
-    if added or removed or start_empty or titles is not None:
-        vocabulary.update(folder, added, removed, start_empty=start_empty, titles=titles)
+    if added or removed or start_empty:
+        vocabulary.update(Path(ix.storage.folder), added, removed, start_empty=start_empty)
     return outcomes
 
 

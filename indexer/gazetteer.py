@@ -120,6 +120,7 @@ class KnownOfficial:
     name: str
     titles: tuple[str, ...]
     surname: str
+    words: frozenset[str] = frozenset()  # folded, casefolded words of the name and its aliases
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,10 @@ class OfficialGazetteer:
     """Everything extraction asks about officials, built from officials.json."""
 
     titles: tuple[str, ...]
+    lowercase_titles: tuple[str, ...]
+    plural_titles: dict[str, str]  # plural as written -> the title each one holds
+    ranks: tuple[str, ...]
+    title_equivalents: dict[str, str]  # casefolded title -> titles it counts as, space-separated
     office_words: tuple[str, ...]
     not_name_words: tuple[str, ...]
     by_form: dict[str, str]  # a known full name as written, folded and casefolded -> canonical
@@ -146,13 +151,23 @@ def officials() -> OfficialGazetteer:
     for entry in data["known_officials"]:
         name = unicodedata.normalize("NFC", entry["name"])
         surname = entry.get("surname") or name.split()[-1]
-        known = by_name[name] = KnownOfficial(name, tuple(entry.get("titles", ())), surname)
+        forms = (name, *entry.get("aliases", ()))
+        words = frozenset(w for form in forms for w in fold(form).casefold().split())
+        known = by_name[name] = KnownOfficial(name, tuple(entry.get("titles", ())), surname, words)
         for form in (name, *entry.get("aliases", ())):
             by_form[fold(form).casefold()] = name
             by_key.setdefault(person_key(form), name)
-        by_surname.setdefault(fold(surname).casefold(), []).append(known)
+        # A Spanish double surname is also written with its first half alone ("Secretary Videgaray").
+        first = fold(surname).casefold().split()[0]
+        for key in dict.fromkeys((fold(surname).casefold(), first if first not in _PARTICLES else None)):
+            if key:
+                by_surname.setdefault(key, []).append(known)
     return OfficialGazetteer(
         titles=tuple(data["titles"]),
+        lowercase_titles=tuple(data.get("lowercase_titles", ())),
+        plural_titles=dict(data.get("plural_titles", {})),
+        ranks=tuple(data.get("ranks", ())),
+        title_equivalents={k.casefold(): v for k, v in data.get("title_equivalents", {}).items()},
         office_words=tuple(data["office_words"]),
         not_name_words=tuple(data["not_name_words"]),
         by_form=by_form,
@@ -171,12 +186,37 @@ def person_key(name: str) -> tuple[str, str]:
 def known_official(name: str) -> str | None:
     """The data's spelling of a full name: 'Kirstjen Nielsen' -> 'Kirstjen M. Nielsen'."""
     data = officials()
-    return data.by_form.get(fold(name).casefold()) or data.by_key.get(person_key(name))
+    exact = data.by_form.get(fold(name).casefold())
+    if exact:
+        return exact
+    canonical = data.by_key.get(person_key(name))
+    if canonical is None:
+        return None
+    # Same first and last name; the words between must not tell another person
+    # ("José Antonio Marino Kuribreña" is not José Antonio Meade Kuribreña).
+    middle = [w for w in fold(name).casefold().split()[1:-1] if not _INITIAL.fullmatch(w)]
+    return canonical if all(w in data.by_name[canonical].words for w in middle) else None
+
+
+_PARTICLES = frozenset(("de", "del", "la", "las", "los", "van", "von", "der", "den", "da", "das", "dos", "di", "du", "y"))
+
+
+def title_in_english(title: str) -> str:
+    """A title as known_officials lists titles: 'Presidente' -> 'President', 'Canciller' -> 'Foreign Minister'."""
+    data = officials()
+    key = " ".join(title.casefold().split())
+    if key in data.title_equivalents:
+        return data.title_equivalents[key]
+    # "Mexican Foreign Secretary", "secretario de Relaciones Exteriores": the last word that is one.
+    for word in reversed(key.split()):
+        if word in data.title_equivalents:
+            return data.title_equivalents[word]
+    return " ".join(w[:1].upper() + w[1:] for w in title.split())
 
 
 def known_official_by_surname(surname: str, title: str) -> str | None:
     """The one known official with this surname who holds a title like `title`, else None."""
-    padded = f" {title} "
+    padded = f" {title_in_english(title)} "
     matches = {
         known.name
         for known in officials().by_surname.get(fold(surname).casefold(), ())

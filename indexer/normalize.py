@@ -10,9 +10,12 @@ are an HTML page's <title>, first <h1> and meta tags.
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from bs4 import BeautifulSoup, CData, NavigableString
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
+from bs4 import MarkupResemblesLocatorWarning
 from bs4.exceptions import ParserRejectedMarkup
 
 from indexer import gazetteer
@@ -39,6 +42,9 @@ _SPACES = str.maketrans(
      **{c: "\n" for c in "\f\v\u2028\u2029\x85"}, "\u200b": None, "\ufeff": None, "\xad": None}
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Substituting only the characters _SPACES maps is several times faster than str.translate,
+# which looks every character up (a fifth of all normalizing time).
+_ODD_SPACES = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SPACES)) + "]")
 _SPACE_RUNS = re.compile(r" {2,}")
 
 # Whole lines that are press-office furniture wherever they stand.
@@ -87,6 +93,7 @@ _BREADCRUMB_LINE = re.compile(r"home ?(?:[>/›»|] ?[^>/›»|]{1,60}){1,8}")
 _MENU_ARROW = re.compile(r"[>›»]\s*\S.{0,60}")
 _URL_LINE = re.compile(r"(?:https?://|www\.)\S+")
 _SITE_LINES_MAX = 40
+_SITE_ELEMENTS = 6
 
 
 @dataclass
@@ -131,33 +138,64 @@ def normalize(text: str, *, is_html: bool) -> Normalized:
 def html_to_text(markup: str) -> HtmlPage:
     """Text of an HTML page without its furniture; paragraphs and list items on their own lines."""
     try:
-        soup = BeautifulSoup(markup, "html.parser")
+        with warnings.catch_warnings():
+            # A page that is only ".TXT" or an address is still a page, never a file to open.
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(markup, "html.parser")
     except ParserRejectedMarkup:
         # Markup too broken for the parser is still text: keep what lies between tags.
         return HtmlPage(_TAG.sub(" ", markup), None, None, {})
     title = _inline_text(soup.title)
     meta = _head_facts(soup)
-    h1 = _inline_text(_release_h1(soup))
     page = soup.body or soup
-    root, skipped = _main_content(page)
+    marks = _landmarks(page)
+    h1 = _inline_text(_release_h1(marks))
+    root, skipped = _main_content(page, marks)
     text = _ANY_SPACE.sub(" ", _marked_text(root, skipped))  # HTML whitespace is one space; breaks are markers
     text = _BREAKS.sub(lambda m: "\n\n" if _PARAGRAPH in m.group() else "\n", text)
-    return HtmlPage(text, title, h1, meta, _site_lines(page))
+    return HtmlPage(text, title, h1, meta, _site_lines(marks.get("site", [])))
 
 
-def _main_content(page):
+def _landmarks(page) -> dict:
+    """What the page marks, found in one walk: its first <main>, role=main, <article>,
+    content id and content class; its <h1>s; its header, nav and footer elements."""
+    marks: dict = {"h1": [], "site": []}
+    for node in page.descendants:
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if name in ("main", "article"):
+            marks.setdefault(name, node)
+        elif name == "h1":
+            marks["h1"].append(node)
+        elif name in ("header", "nav", "footer") and len(marks["site"]) < _SITE_ELEMENTS:
+            marks["site"].append(node)
+        attrs = node.attrs
+        if attrs:
+            if attrs.get("role") == "main":
+                marks.setdefault("role", node)
+            ident = attrs.get("id")
+            if "id" not in marks and isinstance(ident, str) and _CONTENT_ID.match(ident):
+                marks["id"] = node
+            classes = attrs.get("class")
+            if "class" not in marks and classes and any(isinstance(c, str) and _CONTENT_CLASS.match(c) for c in classes):
+                marks["class"] = node
+    return marks
+
+
+def _main_content(page, marks: dict):
     """(element holding the release, ids of elements to leave out of it).
 
     The page's own mark first: <main>, role=main, <article>; then a content id or class
     holding a fair share of the page's text; else the whole page without the blocks whose
     text is mostly links (menus, related links, share bars).
     """
-    for found in (page.find("main"), page.find(attrs={"role": "main"}), page.find("article")):
+    for found in (marks.get("main"), marks.get("role"), marks.get("article")):
         if found is not None and found.find_parent(DROPPED_TAGS) is None and next(found.stripped_strings, None):
             return found, frozenset()
     lengths = _text_lengths(page)
     total = lengths.get(id(page), (0, 0))[0]
-    for found in (page.find(id=_CONTENT_ID), page.find(class_=_CONTENT_CLASS)):
+    for found in (marks.get("id"), marks.get("class")):
         if found is not None and lengths.get(id(found), (0, 0))[0] >= _CONTAINER_MIN_SHARE * total > 0:
             return found, frozenset()
     skipped = frozenset(
@@ -204,10 +242,10 @@ def _text_lengths(root) -> dict[int, tuple[int, int]]:
     return kept
 
 
-def _site_lines(page) -> list[str]:
+def _site_lines(elements) -> list[str]:
     """The text lines of the page's header, nav and footer: whose site it is."""
     lines: list[str] = []
-    for tag in page.find_all(("header", "nav", "footer"), limit=6):
+    for tag in elements:
         text = _BREAKS.sub("\n", _ANY_SPACE.sub(" ", _marked_text(tag, frozenset(), root_dropped=False)))
         lines.extend(line.strip() for line in text.split("\n") if line.strip())
     return lines[:_SITE_LINES_MAX]
@@ -254,12 +292,12 @@ def _inline_text(tag) -> str | None:
     return unicodedata.normalize("NFC", text) or None
 
 
-def _release_h1(soup):
+def _release_h1(marks: dict):
     """The release's headline: the first <h1> in <main>/<article>, else the first outside page furniture."""
-    container = soup.find(["main", "article"])
+    container = marks.get("main") or marks.get("article")
     h1 = container.find("h1") if container else None
     if h1 is None:
-        h1 = next((tag for tag in soup.find_all("h1") if tag.find_parent(DROPPED_TAGS) is None), None)
+        h1 = next((tag for tag in marks["h1"] if tag.find_parent(DROPPED_TAGS) is None), None)
     return h1
 
 
@@ -281,7 +319,7 @@ def _head_facts(soup) -> dict[str, str]:
 def tidy_lines(text: str) -> list[str]:
     """NFC text split into lines, each with single spaces and no spaces at either end."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROLS.sub("", text.translate(_SPACES))
+    text = _CONTROLS.sub("", _ODD_SPACES.sub(lambda m: _SPACES[ord(m.group())] or "", text))
     return [_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n")]
 
 
@@ -293,7 +331,6 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
     "Home > News > …"), a menu line led by an arrow (">Press Releases"), and the address
     after "Return to this article at:".
     """
-    data = gazetteer.chrome()
     kept: list[str] = []
     removed: list[str] = []
     in_breadcrumb = after_return_link = False
@@ -302,20 +339,41 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
             kept.append(line)  # chrome lines are short: a paragraph is text
             in_breadcrumb = after_return_link = False
             continue
-        key = line_key(line)
-        chrome = (
-            key in data.lines
-            or data.phrases.search(key) is not None
-            or _BREADCRUMB_START.fullmatch(key) is not None
-            or (in_breadcrumb and _NUMBERED_ITEM.match(line) is not None)
-            or _BREADCRUMB_LINE.fullmatch(key) is not None
-            or (_MENU_ARROW.fullmatch(line) is not None and key.count(" ") < 6)
+        key, chrome = _chrome_line(line)
+        first = line[0]
+        chrome = chrome or (in_breadcrumb and first.isdigit() and _NUMBERED_ITEM.match(line) is not None) \
             or (after_return_link and _URL_LINE.fullmatch(line) is not None)
-        )
         in_breadcrumb = chrome and (in_breadcrumb or _BREADCRUMB_START.fullmatch(key) is not None)
         after_return_link = chrome and key.startswith("return to this article")
         (removed if chrome else kept).append(line)
     return kept, removed
+
+
+@lru_cache(maxsize=4096)  # a page repeats its chrome lines, and a hostile file one line 100,000 times
+def _chrome_line(line: str) -> tuple[str, bool]:
+    """(line_key, whether the line is chrome by itself): listed, a phrase, a breadcrumb, a menu arrow."""
+    data = gazetteer.chrome()
+    short = line.count(" ") < _SHORT_CHROME_WORDS
+    # A long line is chrome only when a phrase opens it: its start is enough to read.
+    key = line_key(line if short else line[:_PHRASE_CHARS])
+    first = line[0]
+    return key, bool(
+        (short and key in data.lines)
+        or _holds_phrase(data.phrases, key, short)
+        or (first == "1" and _BREADCRUMB_START.fullmatch(key) is not None)
+        or (first in "Hh" and _BREADCRUMB_LINE.fullmatch(key) is not None)
+        or (first in ">›»" and short and _MENU_ARROW.fullmatch(line) is not None)
+    )
+
+
+def _holds_phrase(phrases: re.Pattern, key: str, short: bool) -> bool:
+    """A chrome phrase opening the line, or anywhere in a short one: a paragraph that happens
+    to quote a banner ("WASHINGTON, March 7 — This is historical material …") stays."""
+    return (phrases.search(key) if short else phrases.match(key)) is not None
+
+
+_SHORT_CHROME_WORDS = 12
+_PHRASE_CHARS = 90  # longer than any chrome phrase
 
 
 def strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str], str | None]:
@@ -344,7 +402,7 @@ def strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str], str | Non
             awaiting_date = True
             continue
         if seen <= _TOP_LINES:
-            if _ISSUER_ORG.fullmatch(line) or _ISSUER_OFFICE.fullmatch(line):
+            if _ISSUER_ORG.fullmatch(line) or _ISSUER_OFFICE.fullmatch(line) or _names_issuer(line):
                 if line not in issuer_lines:
                     issuer_lines.append(line)
                 continue
@@ -352,6 +410,14 @@ def strip_boilerplate(lines: list[str]) -> tuple[list[str], list[str], str | Non
                 continue
         kept.append(line)
     return kept, issuer_lines, release_date
+
+
+def _names_issuer(line: str) -> bool:
+    """Whether a line is only an issuer's name or a press office's (issuers.json): "DHS Press
+    Office", "LA CASA BLANCA", "Oficina del Portavoz"."""
+    data = gazetteer.issuers()
+    key = line_key(line)
+    return key in data.by_name or key in data.offices
 
 
 def join_paragraphs(lines: list[str]) -> str:

@@ -11,9 +11,12 @@ from indexer.extract import (
     extract_url,
     find_names,
 )
+from indexer.extract.issuer import canonical_issuer
+from indexer.extract.kind import extract_kind
 from indexer.extract.language import detect_language
 from indexer.extract.titles import text_after_title
 from indexer.gazetteer import canonical_country, known_official, person_key
+from indexer.namebook import ReleaseNames
 from indexer.normalize import normalize
 from indexer.release import Release
 from indexer.sources import SourceError
@@ -34,7 +37,8 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
     title, provenance["title"] = (sidecar["title"], "sidecar") if "title" in sidecar else extract_title(
         page.body, html_h1=page.html_h1, html_title=page.html_title, html_meta=page.html_meta
     )
-    body = text_after_title(page.body, title) or page.body
+    # A first-sentence title is no headline to take out of the body.
+    body = page.body if provenance["title"] == "first sentence" else text_after_title(page.body, title) or page.body
 
     if "date" in sidecar:
         date, precision, date_source = sidecar["date"], sidecar.get("date_precision", "day"), "sidecar"
@@ -43,10 +47,15 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         date, precision, date_source = extract_date(
             page.body, html_meta=page.html_meta, release_date=page.release_date, relpath=relpath
         )
-    issuer, issuer_source = (sidecar["issuer"], "sidecar") if "issuer" in sidecar else extract_issuer(page.issuer_lines)
     url, url_source = (sidecar["url"], "sidecar") if "url" in sidecar else extract_url(page.html_meta)
+    if "issuer" in sidecar:
+        # A curator's "DHS Office of the Press Secretary" is the facet's "DHS" too.
+        issuer, issuer_source = canonical_issuer(sidecar["issuer"]) or sidecar["issuer"], "sidecar"
+    else:
+        issuer, issuer_source = extract_issuer(page.issuer_lines, page.site_lines, page.html_meta, page.html_title, url)
+    kind, _ = extract_kind(title, page.body, title_is_headline=provenance["title"] != "first sentence")
 
-    found_officials = extract_officials(body)
+    found_officials = _officials_in(title if provenance["title"] != "first sentence" else "", body)
     if "officials" in sidecar:
         officials = list(dict.fromkeys(sidecar["officials"]))
         official_spans = _official_spans(found_officials, officials, body)
@@ -75,6 +84,13 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         if value or source == "sidecar":
             provenance[field] = source
 
+    names, open_mentions = None, []
+    if officials_source == "text":
+        names = ReleaseNames(
+            tuple((name, title) for name in officials for title in found_officials.titles.get(name, [""])),
+            tuple(dict.fromkeys((title, surname) for title, surname, _ in found_officials.unresolved)),
+        )
+        open_mentions = [(surname, start, end) for _, surname, (start, end) in found_officials.unresolved if start >= 0]
     mentions = {f"official:{name}": official_spans.get(name, []) for name in officials}
     mentions.update({f"country:{name}": found_countries.get(name, []) for name in countries})
     return Release(
@@ -90,8 +106,31 @@ def parse_release(relpath: str, text: str, *, is_html: bool, sidecar: dict | Non
         url=url,
         content_hash=content_hash,
         language=detect_language(body),
+        kind=kind,
         provenance=provenance,
         mentions={key: [list(span) for span in spans] for key, spans in mentions.items() if spans},
+        names=names,
+        open_mentions=open_mentions,
+    )
+
+
+def _officials_in(title: str, body: str) -> Officials:
+    """Officials named in the headline and the body, with the spans of their mentions in the
+    body: a headline may be all that names one ("Remarks by Secretary Johnson at …")."""
+    if not title:
+        return extract_officials(body)
+    offset = len(title) + 2
+    found = extract_officials(f"{title}\n\n{body}")
+
+    def in_body(spans):
+        return [(start - offset, end - offset) for start, end in spans if start >= offset]
+
+    return Officials(
+        found.names,
+        {name: in_body(spans) for name, spans in found.mentions.items()},
+        in_body(found.name_spans),
+        [(t, n, (s - offset, e - offset)) for t, n, (s, e) in found.unresolved],
+        found.titles,
     )
 
 

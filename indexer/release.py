@@ -1,6 +1,10 @@
 """The one record that flows from extraction to the index writer."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indexer.namebook import ReleaseNames
 
 
 @dataclass
@@ -26,3 +30,8 @@ class Release:
     # Character spans in `body` that justify each facet value:
     # {"official:Janet Napolitano": [[12, 27], ...], "country:Panama": [[...]]}
     mentions: dict[str, list[list[int]]] = field(default_factory=dict)
+    # For the corpus-level pass (indexer.namebook): the officials the text names in full and
+    # the title + surname mentions it leaves open, None when a sidecar lists the officials;
+    # and where the body mentions each open surname, as (surname, start, end).
+    names: "ReleaseNames | None" = None
+    open_mentions: list[tuple[str, int, int]] = field(default_factory=list)

@@ -250,6 +250,9 @@ def build_schema() -> fields.Schema:
         facts=fields.COLUMN(columns.VarBytesColumn()),
         provenance=fields.STORED(),
         mentions=fields.STORED(),
+        # What the corpus-level name pass needs (indexer.namebook), so its record beside
+        # the index can always be rebuilt from the index itself.
+        names=fields.STORED(),
     )
 
 
@@ -287,6 +290,7 @@ def release_document(release) -> dict:
         "provenance": release.provenance,
         "mentions": release.mentions,
         "facts": release_facts(release),
+        "names": release.names.to_json() if release.names is not None else None,
     }
 
 

@@ -9,7 +9,7 @@
 Both files are updated with each run's changes: the words of each written release are
 added, those of each deleted or replaced one (read back from the index's stored text)
 taken away, and a rebuild starts empty. A run costs its changes, never a pass over the
-corpus (except once, for an index written before titles were counted).
+corpus.
 """
 
 import json
@@ -97,11 +97,6 @@ def read_titles(folder: Path) -> Counter:
     return _read_counts(Path(folder) / store.TITLES)
 
 
-def has_titles(folder: Path) -> bool:
-    """Whether the index in `folder` has its title counts (an older one has not)."""
-    return (Path(folder) / store.TITLES).exists()
-
-
 def _read_counts(path: Path) -> Counter:
     try:
         counts = json.loads(path.read_text())
@@ -112,20 +107,16 @@ def _read_counts(path: Path) -> Counter:
     return Counter({w: n for w, n in counts.items() if isinstance(w, str) and isinstance(n, int) and n > 0})
 
 
-def update(folder: Path, added: Counts, removed: Counts, *, start_empty: bool = False,
-           titles: Counter | None = None) -> None:
-    """Add and take away a run's words and title terms, then replace each file in one
-    rename. `titles`, when given, are the title counts of the whole index as committed
-    (counted afresh): they replace what the file held, and the run's are not applied."""
-    words = Counter() if start_empty else read(folder)
-    words.update(added.words)
-    words.subtract(removed.words)
-    _write_counts(Path(folder) / store.VOCABULARY, words, MAX_WORDS)
-    if titles is None:
-        titles = Counter() if start_empty else read_titles(folder)
-        titles.update(added.titles)
-        titles.subtract(removed.titles)
-    _write_counts(Path(folder) / store.TITLES, titles, MAX_TITLE_TERMS)
+def update(folder: Path, added: Counts, removed: Counts, *, start_empty: bool = False) -> None:
+    """Add and take away a run's words and title terms, then replace each file in one rename."""
+    for path, counts, limit, previous in (
+        (store.VOCABULARY, (added.words, removed.words), MAX_WORDS, read),
+        (store.TITLES, (added.titles, removed.titles), MAX_TITLE_TERMS, read_titles),
+    ):
+        kept = Counter() if start_empty else previous(folder)
+        kept.update(counts[0])
+        kept.subtract(counts[1])
+        _write_counts(Path(folder) / path, kept, limit)
 
 
 def _write_counts(path: Path, counts: Counter, limit: int) -> None:

@@ -13,7 +13,6 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
@@ -26,9 +25,10 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.load import parse_release_files, read_release_files
+from indexer.namebook import NameBook, ReleaseNames, apply_resolution
 from indexer.schema import Analyzed, release_document
 from indexer.sources import SourceError, SourceFile
-from indexer.vocabulary import Counts, title_terms
+from indexer.vocabulary import Counts
 
 # Each writer's in-memory posting pool, as Whoosh estimates it (a posting really takes
 # about 1.5 times its estimate). Smaller pools spill to disk runs and merge them (3,000
@@ -45,6 +45,8 @@ class Outcome(NamedTuple):
     written: bool
     failure: str | None = None  # why it was not written
     warning: str | None = None  # written, but see this (a sidecar left out)
+    names: ReleaseNames | None = None  # its names, for the corpus-level pass
+    place: tuple[int, int] | None = None  # (which writer's segment: 0 mine, 1 theirs; document number in it)
 
 
 @dataclass(frozen=True)
@@ -85,18 +87,36 @@ def indexed_hashes(ix) -> dict[str, str]:
         return {ids[n]: hashes[n] for n in reader.all_doc_ids()}
 
 
-def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job],
-                  progress: Callable[[int], None]) -> tuple[list, dict[str, Outcome], Counts]:
+def write_changes(folder: str, ix, mine: list[Job], theirs: list[Job], progress: Callable[[int], None],
+                  book: NameBook | None = None, removed=()) -> tuple[list, dict[str, Outcome], NameBook, Counts]:
     """Parse and write `mine` here and `theirs` (if any) in a second process, each as one
-    finished, uncommitted segment. Returns the segments, every release's outcome and the
-    words and title terms of the releases written (for indexer.vocabulary); `progress`
-    gets the count done by both."""
-    with _writer_process(folder, theirs) as other:
-        segment, outcomes, words = write_segment(ix, mine, lambda done: progress(done + other.done))
+    finished, uncommitted segment.
+
+    Officials are read with the corpus's names: `book` as the run found it, updated with
+    every release the run parses and without `removed` ones. A release with a surname its
+    text leaves open waits until both writers have parsed their share and the updated book
+    is known (the writers exchange their releases' names); the others are written at once.
+    Returns the segments [mine, theirs] (None where nothing was written), every release's
+    outcome, the updated book, and the words and title terms of the releases written (for
+    indexer.vocabulary); `progress` gets the count done by both.
+    """
+    book = book or NameBook()
+    updated: list[NameBook] = []
+    with _writer_process(folder, theirs, book) as other:
+
+        def exchange(my_names: dict[str, ReleaseNames | None]) -> NameBook:
+            names = {**my_names, **other.names()}
+            updated.append(book.updated({rid: n for rid, n in names.items() if n is not None},
+                                        removed=[*removed, *(rid for rid, n in names.items() if n is None)]))
+            other.send_book(updated[0])
+            return updated[0]
+
+        segment, outcomes, words = write_segment(ix, mine, lambda done: progress(done + other.done), book, exchange)
         their_segment, their_outcomes, their_words = other.result()
-    outcomes.update(their_outcomes)
+    for relpath, outcome in their_outcomes.items():
+        outcomes[relpath] = outcome._replace(place=(1, outcome.place[1])) if outcome.place else outcome
     words.update(their_words)
-    return [s for s in (segment, their_segment) if s is not None], outcomes, words
+    return [segment, their_segment], outcomes, updated[0], words
 
 
 def stored_words(ix, ids: list[str]) -> Counts:
@@ -114,14 +134,43 @@ def stored_words(ix, ids: list[str]) -> Counts:
     return words
 
 
-def stored_title_terms(ix) -> Counter:
-    """The title terms of every live document, from their stored titles: counted once for
-    an index written before titles were counted (each stored document is read whole)."""
-    terms = Counter()
+def drop_written(segments: list, outcomes: dict[str, Outcome], relpaths) -> None:
+    """Mark the documents just written for `relpaths` deleted in their new, uncommitted segments
+    (their corrected versions are written again).
+
+    Private API: Segment.delete_document marks a document of a segment deleted; the commit
+    saves the segment with its deletions in the table of contents.
+    """
+    for relpath in relpaths:
+        place = outcomes[relpath].place
+        if place is not None:
+            segments[place[0]].delete_document(place[1])
+
+
+def names_of(ix, folder) -> NameBook:
+    """The NameBook of the index in `folder`: the one saved with its generation, else rebuilt
+    from the names every document stores."""
+    generation = ix.latest_generation()
+    book = NameBook.load(folder, generation)
+    if book is not None:
+        return book
     with ix.searcher() as searcher:
-        for doc in searcher.reader().all_doc_ids():
-            terms.update(title_terms(searcher.stored_fields(doc).get("title", "")))
-    return terms
+        return NameBook({
+            doc["id"]: ReleaseNames.from_json(doc["names"])
+            for doc in searcher.all_stored_fields() if doc.get("names") is not None
+        })
+
+
+def save_names(ix, folder, book: NameBook) -> None:
+    """Save `book` as the NameBook of the index's latest generation (after its commit)."""
+    book.save(folder, ix.latest_generation())
+
+
+def carry_names(ix, folder, before: int) -> None:
+    """After a commit that changed no release, the book of generation `before` is the latest's."""
+    NameBook.carry(folder, before, ix.latest_generation())
+
+
 
 
 def commit(ix, delete: list[str], segments: list) -> None:
@@ -135,7 +184,7 @@ def commit(ix, delete: list[str], segments: list) -> None:
             writer.delete_by_term("id", relpath)
         # Private API: SegmentWriter.segments is the list the commit writes into the table
         # of contents; whoosh.multiproc adds its sub-writers' segments the same way.
-        writer.segments.extend(segments)
+        writer.segments.extend(s for s in segments if s is not None)
 
 
 @contextmanager
@@ -156,24 +205,47 @@ def _writing(ix):
         writer.commit()
 
 
-def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[object | None, dict[str, Outcome], Counts]:
+def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: NameBook | None = None,
+                  exchange: Callable[[dict], NameBook] | None = None,
+                  counted: set[str] | None = None) -> tuple[object | None, dict[str, Outcome], Counts]:
     """Read, parse and write `jobs` as one finished segment of `ix`, not yet committed.
 
-    The writer takes no lock (only one indexing run holds the run lock) and does not
-    commit: `commit` does, as whoosh.multiproc does. Returns the segment (None if nothing
-    was written), each release's outcome, and how many written releases use each word
-    and title term.
+    Officials are read with `book`; a release with an open surname waits for `exchange`,
+    which takes every release's names once all are parsed and gives the book to read them
+    with (see write_changes; without it, `book` itself). The writer takes no lock (only one
+    indexing run holds the run lock) and does not commit: `commit` does, as whoosh.multiproc
+    does. Returns the segment (None if nothing was written), each release's outcome, and
+    the words and title terms of the releases written (of those in `counted`, if given).
     """
     # Private API: _lk=False skips the index's write lock (the run lock already excludes
     # other writers, and two of ours write at once).
     writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
     try:
-        outcomes, words = {}, Counts()
+        outcomes: dict[str, Outcome] = {}
+        words = Counts()
+        book = book or NameBook()
+        names: dict[str, ReleaseNames | None] = {}
+        waiting = []
+        docnum = 0
         for done, job in enumerate(jobs, 1):
-            outcome, release_words = _write_one(writer, job)
-            outcomes[job.source.relpath] = outcome
-            words.update(release_words)
+            try:
+                loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
+            except SourceError as exc:
+                outcomes[job.source.relpath] = Outcome(False, str(exc))
+            else:
+                names[job.source.relpath] = loaded.release.names
+                if loaded.release.names is not None and loaded.release.names.short:
+                    waiting.append(loaded)
+                else:
+                    outcomes[job.source.relpath] = _write_one(writer, loaded, book, docnum)
+                    docnum += 1
+                if counted is None or job.source.relpath in counted:
+                    words.update(Counts.of_release(loaded.release.title, loaded.release.body))
             report(done)
+        after = exchange(names) if exchange else book
+        for loaded in waiting:
+            outcomes[loaded.release.id] = _write_one(writer, loaded, after, docnum)
+            docnum += 1
         if not any(outcome.written for outcome in outcomes.values()):
             writer.cancel()
             return None, outcomes, words
@@ -185,14 +257,14 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None]) -> tuple[o
         raise
 
 
-def _write_one(writer, job: Job) -> tuple[Outcome, Counts]:
-    try:
-        loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
-    except SourceError as exc:
-        return Outcome(False, str(exc)), Counts()
+def _write_one(writer, loaded, book: NameBook, docnum: int) -> Outcome:
     release = loaded.release
+    if release.names is not None:
+        release = apply_resolution(release, book.resolve(release.id, release.names))
     writer.add_document(**release_document(release))
-    return Outcome(True, None, loaded.warning), Counts.of_release(release.title, release.body)
+    return Outcome(True, None, loaded.warning, loaded.release.names, (0, docnum))
+
+
 
 
 class _NewSegmentWriter(SegmentWriter):
@@ -386,14 +458,14 @@ class _Lengths:
 class _WriterProcess:
     """write_segment in a spawned process, for the other half of a large run."""
 
-    def __init__(self, folder: str, jobs: list[Job]):
+    def __init__(self, folder: str, jobs: list[Job], book: NameBook):
         context = multiprocessing.get_context("spawn")
         # "spawn", not "fork": a forked child would inherit the run lock's descriptor and
         # could keep the lock held after this process died.
         self._done = context.RawValue("i", 0)
-        self._results, sending = context.Pipe(duplex=False)
+        self._results, sending = context.Pipe(duplex=True)  # names out, the book back, then the result
         self._process = context.Process(
-            target=_write_segment_process, args=(folder, jobs, sending, self._done, os.getpid()), daemon=True
+            target=_write_segment_process, args=(folder, jobs, book, sending, self._done, os.getpid()), daemon=True
         )
         self._process.start()
         sending.close()
@@ -402,18 +474,32 @@ class _WriterProcess:
     def done(self) -> int:
         return self._done.value
 
+    def names(self) -> dict[str, ReleaseNames | None]:
+        """Wait for the names of every release the other process parsed."""
+        return self._receive("names")
+
+    def send_book(self, book: NameBook) -> None:
+        """Give the other process the book its waiting releases are read with."""
+        self._results.send(book)
+
     def result(self) -> tuple[object | None, dict[str, Outcome], Counts]:
         """Wait for the other process's segment, outcomes and words."""
+        try:
+            return self._receive("ok")
+        finally:
+            self._process.join()
+
+    def _receive(self, expected: str):
         try:
             kind, payload = self._results.recv()
         except EOFError:
             raise RuntimeError("the second indexing process died before finishing its segment") from None
-        finally:
-            self._process.join()
         if kind == "oserror":
             raise OSError(*payload)
         if kind == "error":
             raise RuntimeError(f"the second indexing process failed: {payload}")
+        if kind != expected:
+            raise RuntimeError(f"the second indexing process sent {kind!r}, not {expected!r}")
         return payload
 
     def stop(self) -> None:
@@ -428,31 +514,41 @@ class _NoWriterProcess:
 
     done = 0
 
+    def names(self) -> dict:
+        return {}
+
+    def send_book(self, book: NameBook) -> None:
+        pass
+
     def result(self) -> tuple[None, dict[str, Outcome], Counts]:
         return None, {}, Counts()
 
 
 @contextmanager
-def _writer_process(folder: str, jobs: list[Job]):
+def _writer_process(folder: str, jobs: list[Job], book: NameBook):
     if not jobs:
         yield _NoWriterProcess()
         return
-    other = _WriterProcess(folder, jobs)
+    other = _WriterProcess(folder, jobs, book)
     try:
         yield other
     finally:
         other.stop()
 
 
-def _write_segment_process(folder: str, jobs: list[Job], results, done, parent: int) -> None:
+def _write_segment_process(folder: str, jobs: list[Job], book: NameBook, results, done, parent: int) -> None:
     """Entry point of the second process: write_segment, with the outcome sent back."""
     _die_with(parent)
 
     def report(count: int) -> None:
         done.value = count
 
+    def exchange(names: dict) -> NameBook:
+        results.send(("names", names))
+        return results.recv()
+
     try:
-        outcome = write_segment(open_index(folder), jobs, report)
+        outcome = write_segment(open_index(folder), jobs, report, book, exchange)
     except OSError as exc:
         results.send(("oserror", (exc.errno, exc.strerror or str(exc))))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the run

@@ -51,10 +51,18 @@ def expand(reading: QueryReading, gen: Generation) -> QueryReading:
 # --- prefixes and wildcards --------------------------------------------------------------
 
 
+CASE_FREE_FIELDS = ("kind", "language")  # facet values searched whatever their capitals
+
+
 def _expand_patterns(query: wq.Query, gen: Generation, notices: list[str]) -> wq.Query:
-    """`query` with each Prefix and Wildcard replaced by an OR of the terms it stands for."""
+    """`query` with each Prefix and Wildcard replaced by an OR of the terms it stands for,
+    and `kind:"fact sheet"` read as the value written "Fact sheet"."""
     if isinstance(query, (wq.Prefix, wq.Wildcard)):
         return _pattern_terms(query, gen, notices)
+    if type(query) is wq.Term and query.fieldname in CASE_FREE_FIELDS:
+        values = gen.facets[query.fieldname].values if query.fieldname in gen.facets else {}
+        written = next((v for v in values if v.casefold() == query.text.casefold()), query.text)
+        return wq.Term(query.fieldname, written, boost=query.boost)
     if list(query.children()):
         return query.apply(lambda child: _expand_patterns(child, gen, notices))
     return query

@@ -56,7 +56,9 @@ _YEAR_ONLY = re.compile(r"(\d{4})")
 # dash or colon ("WASHINGTON, March 3, 2010 —", "Mexico City, January 20, 2007, 1:00am CST --")
 # or, as Spanish releases write it, a period ("Quito, abril 8 de 2021.").
 PLACE_WORD = r"[^\W\d_](?:[^\W\d_]|[.'’-])*"
-_NOT_PLACE = r"(?!(?:on|in|at|by|since|from|until|as of|el|la|los|las|en|desde|hasta|el dia)\b)"
+# Not a place: "On Monday, …", "Since …", "El lunes 3 de mayo de 2015, …" (but "El Paso", "La Paz" are).
+_NOT_PLACE = (r"(?!(?:on|in|at|by|since|from|until|as of|en|desde|hasta)\b)"
+              r"(?!(?:el|la|los|las)\s+(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|dia|pasado|proximo)\b)")
 _TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?:\s+[A-Z]{2,4}\b)?)?"
 _DATELINE = re.compile(
     rf"(?i){_NOT_PLACE}{PLACE_WORD}(?:,?[ \t]+{PLACE_WORD}){{0,5}},?[ \t]+\(?(?P<date>{_DATE.pattern[4:]})\)?"

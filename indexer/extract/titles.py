@@ -38,11 +38,13 @@ _SITE_NAME = re.compile(
 _SITE_NAME_WORDS = 8
 
 _TOP_LINES = 30  # non-blank lines searched for the headline
+_LABEL_CHARS = 60  # a line this much longer than the title is text, not a label under it
 _HEADLINE_WORDS = (3, 45)
 _HEADLINE_MAX = 300  # characters
 _SENTENCE_WORDS = 10  # a line this long that ends a sentence is the text, not a headline
 _MENU_RUN = 5  # this many short lines in a row are a menu
 _MENU_WORDS = 5
+_MENU_CHARS = 80
 _LIST_ITEM = re.compile(r"(?:[-•*·▪◦]|\d{1,2}[.)])\s")
 _INITIAL = re.compile(r"[A-Z]\.$")
 _NAME_WORD = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]*|de|del|la|y)$")
@@ -62,9 +64,9 @@ class Headline:
     end: int  # offset just after its (last) line
 
 
-def _lines(body: str, limit: int) -> list[tuple[int, str]]:
-    """(offset, line) of the body's first `limit` non-blank lines."""
-    out, offset = [], 0
+def _lines(body: str, limit: int, offset: int = 0) -> list[tuple[int, str]]:
+    """(offset, line) of the body's first `limit` non-blank lines from `offset` on."""
+    out = []
     while len(out) < limit and offset <= len(body):
         end = body.find("\n", offset)
         end = len(body) if end == -1 else end
@@ -131,7 +133,7 @@ def _is_date_only(line: str) -> bool:
 def locate_headline(body: str) -> Headline | None:
     """The body's headline among its first lines, past labels, dates, names and menus."""
     lines = _lines(body, _TOP_LINES)
-    short = [len(line.split()) <= _MENU_WORDS and not _ends_sentence(line) for _, line in lines]
+    short = [len(line) < _MENU_CHARS and len(line.split()) <= _MENU_WORDS and not _ends_sentence(line) for _, line in lines]
     in_menu = [False] * len(lines)
     run_start = 0
     for index in range(len(lines) + 1):
@@ -160,16 +162,23 @@ def _after_labels(body: str, end: int, title: str) -> int:
     """Where the labels, date lines and repeats of the headline under a headline ending at
     `end` end ("LA CASA BLANCA" / "4 de mayo, 2013" / "HOJA INFORMATIVA" / the headline
     again, split over two lines)."""
-    for offset, line in _lines(body[end:], _TOP_LINES):
-        if not (_repeats(line, title) or is_label(line) or _is_date_only(line)):
-            return end + offset
+    folded_title = _folded(title)
+    for offset, line in _lines(body, _TOP_LINES, end):
+        if len(line) > len(title) + _LABEL_CHARS:  # text: longer than any label, date or repeat
+            return offset
+        if not (_repeats(line, folded_title) or is_label(line) or _is_date_only(line)):
+            return offset
     return end
 
 
-def _repeats(line: str, title: str) -> bool:
-    """Whether `line` is the title again, or a part of it of two words or more."""
-    key = " ".join(fold(line).casefold().split())
-    return len(key.split()) >= 2 and key in " ".join(fold(title).casefold().split())
+def _folded(text: str) -> str:
+    return " ".join(fold(text).casefold().split())
+
+
+def _repeats(line: str, folded_title: str) -> bool:
+    """Whether `line` is the (folded) title again, or a part of it of two words or more."""
+    key = _folded(line)
+    return key.count(" ") >= 1 and key in folded_title
 
 
 def find_headline(body: str) -> str | None:
@@ -199,20 +208,22 @@ def text_after_title(body: str, title: str) -> str:
     or the headline found in it), the lines above it (chrome, labels, menus) and the labels
     under it. The body as it is when it has no headline."""
     start = None
-    for offset, line in _lines(body, _TOP_LINES):
-        if same_line_text(line, title):
-            start = offset + len(line)
-            break
-        if _verdict(line) == "text":
-            break
+    headline = locate_headline(body)
+    if headline is None or not same_line_text(headline.text, title):
+        for offset, line in _lines(body, _TOP_LINES):  # an HTML page's <h1>, a sidecar's title
+            if same_line_text(line, title):
+                start = offset + len(line)
+                break
+            if _verdict(line) == "text":
+                break
     if start is None:
-        headline = locate_headline(body)
         if headline is None:
             return body
         start, title = headline.end, headline.text
     # Labels and dates under the headline stay (they are the page's words); repeats of it go.
     labels_end = _after_labels(body, start, title)
-    kept = [line for line in body[start:labels_end].split("\n") if not _repeats(line, title)]
+    folded_title = _folded(title)
+    kept = [line for line in body[start:labels_end].split("\n") if not _repeats(line, folded_title)]
     return ("\n".join(kept) + body[labels_end:]).strip("\n")
 
 

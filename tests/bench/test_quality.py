@@ -5,7 +5,7 @@ import pytest
 from bench.quality import DEFAULT_SET, Counts, _match_officials, evaluate, fold, main
 
 # Just under what the command reaches today; raise them as extraction improves.
-FLOORS = {"titles": 0.96, "dates": 0.95, "officials_f1": 0.64, "countries_f1": 0.99, "language": 1.0}
+FLOORS = {"titles": 0.96, "dates": 0.95, "officials_f1": 0.95, "countries_f1": 0.99, "language": 1.0}
 
 
 def test_the_development_set_scores_at_least_the_floors():

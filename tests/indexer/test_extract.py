@@ -313,9 +313,8 @@ def test_html_titles_in_order_and_without_the_site_name():
 
 
 def test_issuer_and_url():
-    assert extract_issuer(["The White House", "Office of the Vice President"]) == (
-        "The White House, Office of the Vice President", "text"
-    )
+    # Canonical since the issuer facet (issue 10): the agency, not its office.
+    assert extract_issuer(["The White House", "Office of the Vice President"]) == ("The White House", "text")
     assert extract_issuer([]) == (None, None)
     assert extract_url({"og:url": "https://www.dhs.gov/news/a", "canonical": "https://www.dhs.gov/b"}) == (
         "https://www.dhs.gov/news/a", "html meta og:url"

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer.extract.issuer import canonical_issuer
 from indexer.gazetteer import canonical_country, countries
 from indexer.parse import parse_release
 from indexer.sidecar import parse_sidecar
@@ -46,7 +47,7 @@ FROM_TEXT = {
     FACT_SHEET: {
         "title": "FACT SHEET: The Central American Citizen Security Partnership",
         "date": None, "date_precision": None,  # not 2011-03-21 from the quotation's "March21, 2011"
-        "issuer": "The White House, Office of the Vice President", "url": None,
+        "issuer": "The White House", "url": None,  # canonical since the issuer facet (issue 10)
         "officials": ["Barack Obama", "Joe Biden"],
         "countries": ["Chile", "Costa Rica", "Dominican Republic", "El Salvador", "Guatemala", "Honduras",
                       "Nicaragua", "Panama", "United States"],
@@ -93,8 +94,8 @@ def test_seed_with_sidecar_takes_the_curators_title_date_url_and_issuer(name):
     sidecar = parse_sidecar((CORPUS / name).with_suffix("").with_suffix(".meta.json").read_bytes())
     release = parse(name, with_sidecar=True)
     assert (release.title, release.date, release.date_precision, release.issuer, release.url) == (
-        sidecar["title"], sidecar["date"], "day", sidecar["issuer"], sidecar.get("url")
-    )
+        sidecar["title"], sidecar["date"], "day", canonical_issuer(sidecar["issuer"]), sidecar.get("url")
+    )  # the issuer canonical since the issuer facet (issue 10): "DHS Office of the Press Secretary" is "DHS"
     assert release.provenance == {
         **{field: "sidecar" for field in ("title", "date", "issuer", "url") if field in sidecar},
         "officials": "text", "countries": "text",
@@ -188,11 +189,11 @@ def test_html_release():
     assert facts(release) == {
         "title": "Secretary Napolitano Visits Panamá",
         "date": "2011-07-12", "date_precision": "day",  # the page's meta, before its dateline
-        "issuer": None, "url": "https://www.dhs.gov/news/2011/07/12/visit",
+        "issuer": "DHS", "url": "https://www.dhs.gov/news/2011/07/12/visit",  # the header names the site
         "officials": ["Janet Napolitano", "José Raúl Mulino"],
         "countries": ["Panama"],  # the navigation's "Mexico" is not the release's
-        "provenance": {"title": "html <h1>", "date": "html meta article:published_time", "url": "html meta og:url",
-                       "officials": "text", "countries": "text"},
+        "provenance": {"title": "html <h1>", "date": "html meta article:published_time", "issuer": "page chrome",
+                       "url": "html meta og:url", "officials": "text", "countries": "text"},
     }
     assert release.body == ("PANAMA CITY, March 3, 2010 — Secretary of Homeland Security Janet Napolitano met "
                             "Panamanian Minister of Public Security José Raúl Mulino.")

@@ -75,26 +75,6 @@ def test_title_terms_stay_exact_across_add_update_remove_and_rebuild(tmp_path, m
     assert vocabulary.read_titles(store.live_index_path(index)) == expected(titles)
 
 
-def test_an_index_from_before_title_terms_gets_them_counted_on_its_next_run(tmp_path):
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    titles = {"a": "Border Security Talks", "b": "Border Security Compact"}
-    for name, title in titles.items():
-        write(corpus, name, title)
-    update_index(corpus, index)
-    live = store.live_index_path(index)
-    (live / store.TITLES).unlink()  # as an index written by the previous version has it
-
-    update_index(corpus, index)  # nothing changed: the titles are still counted
-    assert vocabulary.read_titles(live) == expected(titles)
-
-    (live / store.TITLES).unlink()
-    titles["c"] = "Border Talks"
-    write(corpus, "c", titles["c"])
-    update_index(corpus, index)  # counted as committed, the new release included once
-    assert vocabulary.read_titles(live) == expected(titles)
-
-
 def test_the_title_file_keeps_the_most_used_terms_when_over_its_bound(tmp_path, monkeypatch):
     monkeypatch.setattr("indexer.vocabulary.MAX_TITLE_TERMS", 2)
     vocabulary.update(tmp_path, vocabulary.Counts(titles=Counter({"border": 3, "border security": 2, "trade": 1})),

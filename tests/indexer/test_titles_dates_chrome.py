@@ -166,6 +166,8 @@ def date_of(text: str, release_date=None):
     ("Ports Agree\n\nPORTVILLE, January 20, 2007, 1:00am CST -- “Today is a monumental moment,” said the ambassador.",
      ("2007-01-20", "day", "dateline")),
     ("Ports Agree on a Plan\nMarch 2014\n\nText of the plan.", ("2014-03-01", "month", "date line")),
+    ("Ports Agree on a Plan\nEl Paso, Texas, October 31, 2021 – The ministers met today at the port.",
+     ("2021-10-31", "day", "dateline")),
 ])
 def test_the_date_the_page_states(text, expected):
     assert date_of(text) == expected
@@ -173,6 +175,7 @@ def test_the_date_the_page_states(text, expected):
 
 @pytest.mark.parametrize("text", [
     "On Monday, September 26, 2022, the ministers welcomed their counterparts to the harbor.",
+    "El lunes 3 de mayo de 2015, los ministros se reunieron en el puerto para firmar el acuerdo.",
     "Ports Agree on a Plan\n\nREF# 2018-45\n\nSince 2013 the ports have grown.",
     "Ports Agree on a Plan\n\nThe flood of Oct. 15-16 hit the coast. The meeting of May 9th and 10th followed.",
     "Q&A: Port Security Enhancements for Select Harbors with Flights to Ruritania (Updated July 21, 2017)\n\nText.",

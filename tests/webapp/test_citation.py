@@ -11,8 +11,8 @@ from webapp.citation import Citation, bibtex, bibtex_text, bibtex_url, cite_key,
 
 BASE = "https://search.example.org"
 R2011_TEXT = (
-    "DHS Office of the Press Secretary. “Readout of Secretary Napolitano's Multilateral Meeting with Central American "
-    "and Mexican Officials.” Press release, 12 July 2011. "
+    "DHS. “Readout of Secretary Napolitano's Multilateral Meeting with Central American "
+    "and Mexican Officials.” Readout, 12 July 2011. "
     "https://www.dhs.gov/archive/news/2011/07/12/readout-secretary-napolitanos-multilateral-meeting-central-american-and-mexican "
     f"Also at: {BASE}/release/{R2011}"
 )
@@ -49,9 +49,9 @@ def test_the_bibtex_download(cite_client):
     assert response.headers["Content-Disposition"] == 'attachment; filename="000_690fb21f9058b593.bib"'
     assert response.get_data(as_text=True) == (
         "@misc{release:000_690fb21f9058b593.txt,\n"
-        "  author = {{DHS Office of the Press Secretary}},\n"
+        "  author = {{DHS}},\n"
         "  title = {{Readout of Secretary Napolitano's Multilateral Meeting with Central American and Mexican Officials}},\n"
-        "  howpublished = {Press release},\n"
+        "  howpublished = {Readout},\n"
         "  year = {2011},\n"
         "  month = jul,\n"
         "  date = {2011-07-12},\n"
@@ -80,7 +80,7 @@ def test_unknown_facts_are_left_out_or_marked_no_date(write_release, own_client)
     assert bare == "@misc{release:bare.txt,\n  title = {{A question?}},\n  howpublished = {Press release},\n  note = {Also at /release/bare.txt},\n}\n"
     year = client.get("/cite/year.txt.bib").get_data(as_text=True)
     assert "  year = {2010},\n  date = {2010},\n" in year and "month" not in year
-    assert client.get("/cite/year.txt.txt").get_data(as_text=True).startswith("DOJ. “A year.” Press release, 2010.")
+    assert client.get("/cite/year.txt.txt").get_data(as_text=True).startswith("Department of Justice. “A year.” Press release, 2010.")  # the sidecar's DOJ, canonical
 
 
 def test_ids_that_end_in_bib_or_hold_any_character_are_citable(write_release, own_client):

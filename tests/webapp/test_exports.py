@@ -59,11 +59,11 @@ def test_every_column_of_a_release(client):
         "id": R2009,
         "title": "DHS, DOJ, and Mexico Announce Initiative to Bolster Investigative Cooperation",
         "date": "2009-08-13",
-        "issuer": "DHS Office of the Press Secretary",
+        "issuer": "DHS",
         "kind": "",
         "language": "en",
         "officials": "Janet Napolitano; Eduardo Medina-Mora; Jorge Tello Peón; John Morton; Kenneth E. Melson; "
-        "David W. Ogden; Barack Obama; Felipe Calderón; Augustín Carstens",
+        "David W. Ogden; Barack Obama; Felipe Calderón; Agustín Carstens",
         "countries": "Mexico; United States",
         "url": "https://www.dhs.gov/archive/news/2009/08/13/dhs-doj-and-mexico-announce-cooperative-initiative",
         "path": R2009,

@@ -43,7 +43,7 @@ def test_alphabetical_order_ignores_accents_and_groups_by_letter(get, facts):
     page = get("/facets/official?order=alpha")
     names = [v for v, _, _, _ in values(page)]
     assert names == sorted(names, key=lambda n: fold(n).casefold())
-    assert names.index("Augustín Carstens") < names.index("Barack Obama")
+    assert names.index("Agustín Carstens") < names.index("Barack Obama")
     letters = [h2.get_text() for h2 in page.soup.select("h2.letter")]
     assert letters == sorted({fold(n[0]).upper() for n in names})
     assert [a.get_text() for a in page.soup.select(".letters a")] == letters

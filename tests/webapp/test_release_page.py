@@ -28,7 +28,8 @@ def test_title_date_issuer_and_source(get):
         "DHS, DOJ, and Mexico Announce Initiative to Bolster Investigative Cooperation · Press release search"
     )
     shown = facts(page)
-    assert (shown["Date"], shown["Issued by"]) == ("13 August 2009", "DHS Office of the Press Secretary")
+    # The sidecar says "DHS Office of the Press Secretary"; issuers are canonical since schema 3.
+    assert (shown["Date"], shown["Issued by"]) == ("13 August 2009", "DHS")
     source = "https://www.dhs.gov/archive/news/2009/08/13/dhs-doj-and-mexico-announce-cooperative-initiative"
     assert page.soup.select_one("a.source-link")["href"] == source
     assert page.link("← All releases") == "/search"

@@ -12,7 +12,7 @@ def test_query_is_kept_in_the_box_and_each_result_shows_its_facts(get):
     assert page.result_ids == [R2012]
     assert page.texts(".result-title") == ["FACT SHEET: The Central American Citizen Security Partnership"]
     assert page.soup.select_one(".result-title a")["href"] == f"/release/{R2012}?q=title%3Afact"
-    assert page.text(".result-meta") == "6 March 2012 The White House, Office of the Vice President"
+    assert page.text(".result-meta") == "6 March 2012 The White House Fact sheet"  # the canonical issuer since schema 3
     assert page.soup.select_one(".result-meta time")["datetime"] == "2012-03-06"
     assert "Panama" in page.text(".result-facets").split("Countries")[1]
 
