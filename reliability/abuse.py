@@ -108,7 +108,9 @@ def run_abuse(work_dir: Path, releases: int = 300, seconds: float = 10.0, client
     generate_corpus(corpus_dir, releases, seed=seed)
     write_hostile_releases(corpus_dir, seed, words=huge_words, size=huge_bytes)
     done = run_indexer(corpus_dir, index_dir, timeout=3600)
-    if done.returncode != 0:
+    # Exit status 1 with warnings only is right: the huge release is indexed up to the
+    # indexer's text limit, and says so.
+    if done.returncode not in (0, 1) or ", 0 failed" not in done.stdout:
         problems.append(f"indexing the corpus with its hostile releases did not succeed: {done.describe()}")
     catalogue = hostile_catalogue(random.Random(seed))
     normal = ["/search?" + urlencode(spec.query_args()) for spec in QUERIES]
