@@ -295,6 +295,11 @@ class Generation:
                 codes[offset : offset + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
         return codes
 
+    def idf(self, fieldname: str, text: str) -> float:
+        """A term's inverse document frequency, as Whoosh's BM25F uses it."""
+        with self._whoosh:
+            return self.searcher.idf(fieldname, text)
+
     def doc_frequency(self, fieldname: str, text: str) -> int:
         """How many documents hold a term (deleted ones included until a merge): cheap."""
         with self._whoosh:

@@ -38,6 +38,7 @@ def expand(reading: QueryReading, gen: Generation) -> QueryReading:
     fields = text_fields(gen.schema)
     notices, understood = list(reading.notices), list(reading.understood)
     words = _countries_in(reading.words, fields, gen, understood)
+    words = _months(words, gen, understood)
     words = [_year(w, gen, understood) for w in words]
     required = [_expand_patterns(q, gen, notices) for q in reading.required]
     words = [replace(w, query=_expand_patterns(w.query, gen, notices)) for w in words]
@@ -102,7 +103,40 @@ def _year(word: WordGroup, gen: Generation, understood: list[str]) -> WordGroup:
     if not (word.label.isdigit() and len(word.label) == 4 and int(word.label) in YEARS) or "year" not in gen.schema:
         return word
     understood.append(f"{word.label} also finds releases dated {word.label}")
-    return replace(word, query=_or(word.query, [wq.Term("year", word.label)]))
+    return replace(word, query=_or(word.query, [wq.Term("year", word.label, boost=_weight_of(word.label, gen))]))
+
+
+def _weight_of(word: str, gen: Generation) -> float:
+    """What a release dated as a typed year or month scores for that word: what the word
+    scores in a body of average length (its IDF), so a date ranks like the word itself."""
+    terms = [t.text for t in gen.schema["body"].analyzer(word)]
+    return max(1.0, gen.idf("body", terms[0])) if terms else 1.0
+
+
+MONTHS = {
+    name: n
+    for n, names in enumerate(
+        [("january", "jan", "enero"), ("february", "feb", "febrero"), ("march", "mar", "marzo"),
+         ("april", "apr", "abril"), ("may", "mayo"), ("june", "jun", "junio"), ("july", "jul", "julio"),
+         ("august", "aug", "agosto"), ("september", "sep", "sept", "septiembre", "setiembre"),
+         ("october", "oct", "octubre"), ("november", "nov", "noviembre"), ("december", "dec", "diciembre")],
+        start=1,
+    )
+    for name in names
+}
+
+
+def _months(words: list[WordGroup], gen: Generation, understood: list[str]) -> list[WordGroup]:
+    """A month typed before a year ("March 2009") also matches the releases dated that
+    month, as the year matches those dated that year."""
+    out = list(words)
+    for i in range(len(out) - 1):
+        month, year = MONTHS.get(out[i].label.lower()), out[i + 1].label
+        if month and year.isdigit() and len(year) == 4 and int(year) in YEARS and "date" in gen.schema:
+            days = wq.TermRange("date", f"{year}-{month:02d}-01", f"{year}-{month:02d}-31", boost=_weight_of(out[i].label, gen))
+            out[i] = replace(out[i], query=_or(out[i].query, [days]))
+            understood.append(f"{out[i].label} {year} also finds releases dated {out[i].label.capitalize()} {year}")
+    return out
 
 
 # --- countries ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 
 from whoosh import qparser, query as wq
 
+from indexer.gazetteer import fold
+
 SEARCHABLE_FIELDS = ("title", "body", "country", "official", "issuer", "kind", "language", "year", "date")
 TEXT_FIELDS = ("title", "body", "title_es", "body_es")  # searched by plain words, where the schema has them
 RANGE_FIELDS = ("year", "date")
@@ -139,25 +141,46 @@ def _reading(query: wq.Query, q: str, typed: str, parser, notices: list[str], *,
     parts = list(query.subqueries) if type(query) is wq.And else [query]
     words, required = [], []
     searched = set(text_fields(parser.schema))
+    stops = _stop_words(parser.schema)
     for part in parts:
         terms = _plain_terms(part, searched)
-        if terms:
-            words.append(WordGroup(originals.get(terms[0], terms[0]), part))
-        else:
+        if not terms:
             required.append(part)
+            continue
+        label = "-".join(originals.get(t, t) for t in terms)
+        if fold(label) not in stops:
+            # "and" is an English stop word, but the Spanish fields would search it: a
+            # word one language ignores is left out of the query for all.
+            words.append(WordGroup(label, part))
+    if len(words) + len(required) < len(parts):
+        rebuilt = [*required, *(w.query for w in words)]
+        query = rebuilt[0] if len(rebuilt) == 1 else wq.And(rebuilt) if rebuilt else wq.NullQuery
     text = describe(query, originals, "title:" in q.lower())
     # With a single word and nothing else, "most of the words" would be no word at all.
     return QueryReading(query, text, notices, words, required, relaxable and len(words) >= (1 if required else 2))
 
 
+def _stop_words(schema) -> frozenset[str]:
+    """The words some text field's analyzer does not index ("and", "de", …), folded."""
+    return frozenset().union(*(getattr(schema[f].analyzer, "STOP_WORDS", frozenset()) for f in text_fields(schema)))
+
+
 def _plain_terms(part: wq.Query, text_fields: set[str]) -> list[str]:
-    """The terms of a plain word's part (one per text field it is searched in), or []."""
-    leaves = part.subqueries if type(part) is wq.Or else [part]
-    if not leaves or part.boost != 1.0:
+    """The terms of a plain word's part, as the first text field it is searched in has
+    them, or [] when the part is not a plain word. A hyphenated word ("High-Level") is
+    one word of several terms, all of which must match."""
+    fields = part.subqueries if type(part) is wq.Or else [part]
+    if not fields or part.boost != 1.0:
         return []
-    if any(type(leaf) is not wq.Term or leaf.fieldname not in text_fields or leaf.boost != 1.0 for leaf in leaves):
-        return []
-    return [leaf.text for leaf in leaves]
+    per_field = []
+    for field in fields:
+        terms = field.subqueries if type(field) is wq.And else [field]
+        if field.boost != 1.0 or any(
+            type(t) is not wq.Term or t.fieldname not in text_fields or t.boost != 1.0 for t in terms
+        ):
+            return []
+        per_field.append([t.text for t in terms])
+    return per_field[0]
 
 
 def _short_ranges(q: str) -> str:

@@ -204,3 +204,26 @@ def test_the_timeline_counts_every_year_in_order_with_gaps(client):
 def test_the_timeline_counts_months_when_the_results_span_under_two_years(client):
     timeline = api(client, q="security", year="2019")["timeline"]
     assert (timeline[0], timeline[-1], len(timeline)) == ({"period": "2019-03", "count": 1}, {"period": "2019-12", "count": 1}, 10)
+
+
+def test_a_month_before_a_year_matches_releases_dated_that_month(write_release, own_client):
+    write_release("march.txt", "Talks on border security, held this week.\n", {"date": "2009-03-24", "title": "Talks"})
+    write_release("june.txt", "Talks on border security, held in March.\n", {"date": "2009-06-05", "title": "Talks"})
+    write_release("other.txt", "Talks on border security, held this week.\n", {"date": "2009-06-07", "title": "Talks"})
+    answer = api(own_client(), q="border march 2009")
+    ranked = [(r["id"], r["missing"]) for r in answer["results"]]
+    # Dated March ranks like saying "March": both have every word; the third lacks "march".
+    assert sorted(ranked[:2]) == [("june.txt", []), ("march.txt", [])] and ranked[2] == ("other.txt", ["march"])
+    assert answer["understood"][0] == "march 2009 also finds releases dated March 2009"
+
+
+def test_a_word_one_language_ignores_is_left_out_of_the_query(client):
+    """Regression: "and" is an English stop word, but the Spanish fields searched it, so
+    no release had every word of "crime and security"."""
+    answer = api(client, q="border and security")
+    assert (answer["query"], answer["match"], answer["total"]) == ("border AND security", "all", 5)
+
+
+def test_a_hyphenated_word_is_one_word_that_may_be_missing(client):
+    answer = api(client, q="napolitano calderon High-Level")
+    assert answer["match"] == "most" and answer["results"][0]["missing"] == ["high-level"]
