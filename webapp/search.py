@@ -20,7 +20,7 @@ from whoosh import query as wq
 
 from indexer.gazetteer import fold
 from webapp.document import render
-from webapp.engine import Engine, Generation, doc_array
+from webapp.engine import Engine, Generation, bitmap, doc_array
 from webapp.expansion import expand
 from webapp.highlight import NOTHING, Highlight, TermMatcher, snippet
 from webapp.params import FACETS, NO_DATE, SearchParams, year_range
@@ -111,7 +111,8 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
     limit = page * params.per_page
     ranked = _rank(gen, reading, params.sort, found, limit)[(page - 1) * params.per_page : limit]
     highlight = highlight_of(reading.query) if snippets else None
-    results = [_hit(gen, gen.stored(doc), score, highlight, _missing(gen, reading, found, doc)) for doc, score in ranked]
+    word_sets = _word_sets(gen, reading, found)
+    results = [_hit(gen, gen.stored(doc), score, highlight, _missing(word_sets, doc)) for doc, score in ranked]
     return ResultPage(
         params=params,
         total=total,
@@ -133,15 +134,16 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
 def all_results(engine: Engine, params: SearchParams) -> tuple[int, Iterator[Hit]]:
     """How many releases a search finds, and all of them in the page's order, without
     snippets (for feeds and exports). The order is computed once, as arrays; each
-    release's stored fields are read as the iterator reaches it, so memory stays flat
-    whatever the count."""
+    release's facts are read (from the facts column) as the iterator reaches it, so
+    memory stays flat whatever the count."""
     gen = engine.generation()
     answer = _answer(gen, params)
     ranked = _rank(gen, answer.reading, params.sort, answer.found, len(answer.found.final))
+    word_sets = _word_sets(gen, answer.reading, answer.found)
 
     def hits() -> Iterator[Hit]:
         for doc, score in ranked:
-            yield _hit(gen, gen.facts(doc), score, None, _missing(gen, answer.reading, answer.found, doc))
+            yield _hit(gen, gen.facts(doc), score, None, _missing(word_sets, doc))
 
     return len(answer.found.final), hits()
 
@@ -218,7 +220,7 @@ def _match(gen: Generation, reading: QueryReading, filters: dict[str, FrozenBitM
         most = _most_words(gen, reading)
         if most is not None and len(most[0]) > len(matched):
             docs, counts = most
-            relaxed = FrozenBitMap(docs.tolist())
+            relaxed = bitmap(docs)
             return _Matched(relaxed, _restrict(relaxed, filters), "most", most)
     return _Matched(matched, _restrict(matched, filters), "all")
 
@@ -241,11 +243,14 @@ def _most_words(gen: Generation, reading: QueryReading) -> tuple[np.ndarray, np.
     return None
 
 
-def _missing(gen: Generation, reading: QueryReading, found: _Matched, doc: int) -> list[str]:
-    """The plain words a release found in "most" mode lacks."""
-    if found.mode != "most":
-        return []
-    return [word.label for word in reading.words if doc not in matches(gen, word.query)]
+def _word_sets(gen: Generation, reading: QueryReading, found: _Matched) -> list[tuple[str, FrozenBitMap]]:
+    """Each plain word and the releases with it, when some results may lack words."""
+    return [(word.label, matches(gen, word.query)) for word in reading.words] if found.mode == "most" else []
+
+
+def _missing(word_sets: list[tuple[str, FrozenBitMap]], doc: int) -> list[str]:
+    """The plain words a release lacks (see _word_sets)."""
+    return [label for label, docs in word_sets if doc not in docs]
 
 
 # --- ranking -------------------------------------------------------------------------------
