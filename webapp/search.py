@@ -277,7 +277,8 @@ def _rank(gen: Generation, reading: QueryReading, sort: str, found: _Matched, li
     counts = all_counts[np.searchsorted(all_docs, docs)]
     # Rank by (words matched, score): the count dominates any score difference.
     key = counts * (float(np.max(scores)) + 1.0) + scores if len(scores) else scores
-    return [(doc, score) for doc, score in ((d, float(scores[np.searchsorted(docs, d)])) for d, _ in top(docs, key, limit))]
+    best = [doc for doc, _ in top(docs, key, limit)]
+    return [(doc, float(scores[at])) for doc, at in zip(best, np.searchsorted(docs, best))]
 
 
 # --- spelling ------------------------------------------------------------------------------
