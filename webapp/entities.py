@@ -13,9 +13,8 @@ redirect to the one the index knows.
 
 import datetime
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from rapidfuzz import fuzz, process
 
 from webapp import engine
@@ -25,6 +24,7 @@ from webapp.params import SearchParams
 from webapp.results import Hit
 from webapp.search import search, timeline
 from webapp.suggest import normalize
+from webapp.urls import path_for, with_query
 from webapp.views import entity_url, release_url, search_url
 
 bp = Blueprint("entities", __name__)
@@ -72,7 +72,7 @@ def filtered_search(facet: str, name: str) -> SearchParams:
 
 def feed_url(params: SearchParams) -> str:
     """The Atom feed of a search (served by /search.atom)."""
-    return f"{request.script_root}/search.atom?{urlencode(params.query_args())}"
+    return with_query(path_for("feeds.search_atom"), params.query_args())
 
 
 def find_entity(engine: Engine, facet: str, name: str) -> Entity | None:
@@ -252,7 +252,7 @@ def _json(facet: str, name: str):
         close = close_names(gen, facet, name)
         response = jsonify(
             error=f"no {KINDS[facet].one} named {name[:MAX_NAME_CHARS]!r}",
-            suggestions=[{"name": value, "count": count, "url": url_for(KINDS[facet].json_endpoint, name=value)} for value, count in close],
+            suggestions=[{"name": value, "count": count, "url": path_for(KINDS[facet].json_endpoint, name=value)} for value, count in close],
         )
         response.status_code = 404
         return response
@@ -264,8 +264,8 @@ def _json(facet: str, name: str):
         "first": _brief(entity.first),
         "last": _brief(entity.last),
         "timeline": [{"period": period, "count": count} for period, count in entity.timeline],
-        "officials": [{"name": n, "count": c, "url": url_for(KINDS["official"].json_endpoint, name=n)} for n, c in entity.officials],
-        "countries": [{"name": n, "count": c, "url": url_for(KINDS["country"].json_endpoint, name=n)} for n, c in entity.countries],
+        "officials": [{"name": n, "count": c, "url": path_for(KINDS["official"].json_endpoint, name=n)} for n, c in entity.officials],
+        "countries": [{"name": n, "count": c, "url": path_for(KINDS["country"].json_endpoint, name=n)} for n, c in entity.countries],
         "latest": [hit_json(hit) for hit in entity.latest],
         "page_url": entity_url(facet, entity.name),
         "search_url": search_url(params),

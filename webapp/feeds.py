@@ -11,9 +11,9 @@ import datetime
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
 from markupsafe import Markup
 
 from webapp import end_budget, engine
@@ -22,6 +22,7 @@ from webapp.exports import csv_chunks, export_filename, export_row, jsonl_chunks
 from webapp.params import DEFAULT_PER_PAGE, FACETS, SearchParams, parse_params
 from webapp.results import Hit
 from webapp.search import all_results, search
+from webapp.urls import path_for, with_query
 from webapp.views import facet_label, is_web_address, search_url
 
 bp = Blueprint("feeds", __name__)
@@ -73,12 +74,12 @@ def search_atom():
     base = current_app.config["RELEASE_SEARCH_BASE_URL"].rstrip("/")
     args = followed.query_args()
     feed = {
-        "id": TAG + "search" + ("?" + urlencode(args) if args else ""),
+        "id": with_query(TAG + "search", args),
         "title": feed_title(followed),
         "subtitle": f"The {min(result.total, FEED_ENTRIES)} newest of {result.total:,} matching "
         f"release{'' if result.total == 1 else 's'}",
         "updated": written,
-        "self": base + url_for("feeds.search_atom") + ("?" + urlencode(args) if args else ""),
+        "self": base + with_query(path_for("feeds.search_atom"), args),
         "alternate": base + search_url(replace(followed, sort="newest")),
     }
     entries = [feed_entry(hit, base, written) for hit in result.results]
@@ -116,7 +117,7 @@ def feed_entry(hit: Hit, base: str, index_written: str) -> Entry:
         id=release_tag(hit.id),
         title=" ".join(NOT_XML.sub("", hit.title).split()),
         updated=f"{hit.date}T00:00:00Z" if hit.date else index_written,
-        link=base + url_for("views.release_page", release_id=hit.id),
+        link=base + path_for("views.release_page", release_id=hit.id),
         related=hit.url if is_web_address(hit.url) else None,
         summary=Markup(hit.snippet).striptags(),
         author=hit.issuer,

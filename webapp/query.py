@@ -173,9 +173,9 @@ def _plain_terms(part: wq.Query, text_fields: set[str]) -> list[str]:
     if not fields or part.boost != 1.0:
         return []
     per_field = []
-    for field in fields:
-        terms = field.subqueries if type(field) is wq.And else [field]
-        if field.boost != 1.0 or any(
+    for in_field in fields:
+        terms = in_field.subqueries if type(in_field) is wq.And else [in_field]
+        if in_field.boost != 1.0 or any(
             type(t) is not wq.Term or t.fieldname not in text_fields or t.boost != 1.0 for t in terms
         ):
             return []

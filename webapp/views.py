@@ -7,11 +7,10 @@ current SearchParams, so the templates are plain links that work without JavaScr
 import datetime
 import re
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
-from werkzeug.datastructures import MultiDict
 
 from webapp import engine
 from webapp.citation import Citation, bibtex, citation_of, download_name, plain_text
@@ -19,6 +18,7 @@ from webapp.params import DEFAULT_PER_PAGE, FACETS, NO_DATE, SORTS, SearchParams
 from webapp.results import Hit, ReleaseDetail, ResultPage
 from webapp.search import get_release, search
 from webapp.timeline import timeline_of
+from webapp.urls import path_for, with_query
 
 bp = Blueprint("views", __name__)
 
@@ -66,19 +66,32 @@ class MentionLink:
 
 def search_url(params: SearchParams) -> str:
     """The search page's URL for `params`."""
-    args = params.query_args()
-    return url_for("views.search_page") + ("?" + urlencode(args) if args else "")
+    return with_query(path_for("views.search_page"), params.query_args())
 
 
 @bp.route("/")
 @bp.route("/search")  # registered first, so links are built as /search
 def search_page():
     """The search page; with no words it lists every release, newest first."""
-    params, notices = parse_params(request.args)
-    result = search(engine(), params)
-    if result.page < params.page:
-        notices.append(f"Page {params.page} is past the end of the results; showing the last page, {result.page}.")
-    return render_template("search.html", **search_context(result, notices))
+    def render() -> str:
+        params, notices = parse_params(request.args)
+        result = search(engine(), params)
+        if result.page < params.page:
+            notices.append(f"Page {params.page} is past the end of the results; showing the last page, {result.page}.")
+        return render_template("search.html", **search_context(result, notices))
+
+    return kept_page(render)
+
+
+def kept_page(render) -> str:
+    """The HTML of a page that depends only on its address and the index generation (the
+    pages whose ETag says so, webapp.CONDITIONAL), kept in the generation's cache: a repeated
+    search costs a lookup instead of building its few hundred links again. A page that
+    fails (not found, over its time budget) raises and is not kept."""
+    search_engine = engine()
+    if not search_engine.cache_pages:
+        return render()
+    return search_engine.generation().cache.get(("html", request.script_root, request.full_path), render)
 
 
 def search_context(result: ResultPage, notices: list[str]) -> dict:
@@ -115,8 +128,7 @@ def follow_links(params: SearchParams) -> dict[str, str]:
     whole = replace(params, page=1, per_page=DEFAULT_PER_PAGE)
 
     def address(endpoint: str, kept: SearchParams) -> str:
-        args = kept.query_args()
-        return url_for(endpoint) + ("?" + urlencode(args) if args else "")
+        return with_query(path_for(endpoint), kept.query_args())
 
     return {
         "feed_url": address("feeds.search_atom", replace(whole, sort="relevance")),
@@ -210,17 +222,20 @@ def release_page(release_id: str):
     It carries the search it was opened from (words, filters, sort, page) in its own
     address, so the way back and the similar releases keep it.
     """
-    params, _ = parse_params(request.args)
-    detail = get_release(engine(), release_id, params.q, mention_link=entity_url)
-    if detail is None:
-        abort(404, f"There is no release with the id “{release_id}”. It may have been removed from the corpus.")
-    return render_template("release.html", **release_context(detail, params))
+
+    def render() -> str:
+        params, _ = parse_params(request.args)
+        detail = get_release(engine(), release_id, params.q, mention_link=entity_url)
+        if detail is None:
+            abort(404, f"There is no release with the id “{release_id}”. It may have been removed from the corpus.")
+        return render_template("release.html", **release_context(detail, params))
+
+    return kept_page(render)
 
 
 def release_url(release_id: str, params: SearchParams) -> str:
     """A release page's URL carrying the search it was reached from."""
-    args = params.query_args()
-    return url_for("views.release_page", release_id=release_id) + ("?" + urlencode(args) if args else "")
+    return with_query(path_for("views.release_page", release_id=release_id), params.query_args())
 
 
 def release_context(detail: ReleaseDetail, params: SearchParams) -> dict:
@@ -300,7 +315,7 @@ LONG_FACET = 15  # a facet with more values gets a filter box and a page of all 
 def entity_url(facet: str, value: str) -> str | None:
     """The page of an official or a country; None for the values of other facets."""
     endpoint = ENTITY_PAGES.get(facet)
-    return url_for(endpoint, name=value) if endpoint else None
+    return path_for(endpoint, name=value) if endpoint else None
 
 
 def _name_pages(hits) -> dict[tuple[str, str], str]:
@@ -316,7 +331,7 @@ def _name_pages(hits) -> dict[tuple[str, str], str]:
 def all_values_url(params: SearchParams, facet: str, order: str) -> str:
     """The page of every value of `facet` for the search `params`, in `order` (alpha, count)."""
     args = [(k, v) for k, v in params.query_args() if k not in ("page", "per_page")]
-    return url_for("facet_pages.facet_values_page", facet=facet) + "?" + urlencode([*args, ("order", order)])
+    return with_query(path_for("facet_pages.facet_values_page", facet=facet), [*args, ("order", order)])
 
 
 def _all_values_urls(params: SearchParams, facet: str, options: list, more: list) -> dict[str, str] | None:
