@@ -27,6 +27,7 @@ from bench.load import ServerFailed, run_load, serving, worker_memory
 from bench.queries import DEAD_ENDS, QUERIES, with_each_year
 from bench.report import format_report
 from indexer import store
+from webapp.params import SORTS
 
 ADDED = 10  # releases added to the largest corpus for the incremental-update figure
 WORKERS = 2  # gunicorn workers, one per core of the machines this runs on
@@ -240,10 +241,14 @@ def by_kind(per_query: list[dict]) -> dict:
 
 
 def bench_http(run_dir: Path, releases: int, seconds: float, clients: int) -> dict:
-    """Two load phases on gunicorn -w 2: the fixed mix (repeats: served from the app's page
-    cache after the first pass) and each query narrowed to each year (mostly cache misses)."""
+    """Three load phases on gunicorn -w 2: the fixed mix (repeats: served from the app's
+    caches after the first pass); each query narrowed to each year (the byte-bounded cache of
+    kept pages now holds them after their first pass); and searches
+    never repeated within the run (each of those in three orders and at pages 1 to 3), so
+    every request is answered and rendered afresh, with only the postings cache warm."""
     fixed = [spec.url() for spec in QUERIES]
     varied = [spec.url() for spec in with_each_year(QUERIES, YEARS)]
+    unique = [f"{url}&sort={sort}&page={page}" for page in (1, 2, 3) for sort in SORTS for url in varied]
     _progress(f"[http] gunicorn -w {WORKERS}, {clients} clients, warm-up then {seconds:g}s")
     with serving(run_dir / "index", run_dir / "gunicorn.log", workers=WORKERS) as (port, master):
         # Each worker's first requests build its searcher and fill its page cache: a warm-up,
@@ -253,9 +258,10 @@ def bench_http(run_dir: Path, releases: int, seconds: float, clients: int) -> di
             "warmup": run_load(port, fixed, clients=clients, seconds=WARMUP_SECONDS, max_requests=warmup_requests),
             "fixed": run_load(port, fixed, clients=clients, seconds=seconds / 2),
             "varied": run_load(port, varied, clients=clients, seconds=seconds / 2),
+            "unique": run_load(port, unique, clients=clients, seconds=seconds / 2, max_requests=len(unique)),
         }
         workers = worker_memory(master)
-    distinct = {"fixed": len(fixed), "varied": len(varied)}
+    distinct = {"fixed": len(fixed), "varied": len(varied), "unique": len(unique)}
     return {"releases": releases, "clients": clients, "workers": workers, "distinct_requests": distinct, **phases}
 
 

@@ -144,8 +144,10 @@ def test_a_small_run_with_http_ends_cleanly(tmp_path):
     assert size["queries"]["ratio"].keys() == size["queries"]["ours"].keys()
     assert set(size["queries"]["dead_ends"]) == {"misspelt", "most words"}
     assert all(row["n"] == 8 for row in size["queries"]["dead_ends"].values())  # 8 queries x 1 round
-    assert results["http"]["fixed"]["errors"] == results["http"]["varied"]["errors"] == 0
-    assert results["http"]["fixed"]["requests"] > 0 and len(results["http"]["workers"]) == 2
+    http = results["http"]
+    assert http["fixed"]["errors"] == http["varied"]["errors"] == http["unique"]["errors"] == 0
+    assert http["fixed"]["requests"] > 0 and len(http["workers"]) == 2
+    assert 0 < http["unique"]["requests"] <= http["distinct_requests"]["unique"]  # none repeated
     assert "Query latency" in done.stdout and "HTTP /search" in done.stdout
     exports = results["exports"]  # bench.exports: every feed answered, the export held every release
     assert (exports["releases"], exports["csv_rows"]) == (60, 60)
