@@ -6,6 +6,7 @@ current SearchParams, so the templates are plain links that work without JavaScr
 
 import datetime
 import re
+import zlib
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -83,15 +84,18 @@ def search_page():
     return kept_page(render)
 
 
-def kept_page(render) -> str:
+def kept_page(render) -> str | bytes:
     """The HTML of a page that depends only on its address and the index generation (the
     pages whose ETag says so, webapp.CONDITIONAL), kept in the generation's cache: a repeated
-    search costs a lookup instead of building its few hundred links again. A page that
+    search costs a lookup instead of building its few hundred links again. Kept compressed:
+    a results page is about 120 KB as a Python string and 9 KB deflated (0.6 ms to deflate,
+    0.3 ms to inflate), so the cache holds pages without crowding out postings. A page that
     fails (not found, over its time budget) raises and is not kept."""
     search_engine = engine()
     if not search_engine.cache_pages:
         return render()
-    return search_engine.generation().cache.get(("html", request.script_root, request.full_path), render)
+    key = ("html", request.script_root, request.full_path)
+    return zlib.decompress(search_engine.generation().cache.get(key, lambda: zlib.compress(render().encode(), 1)))
 
 
 def search_context(result: ResultPage, notices: list[str]) -> dict:
