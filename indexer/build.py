@@ -198,10 +198,9 @@ def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress, boo
     whose reading it alters, and the releases of earlier runs it alters (indexer.namebook),
     are written again, in the same commit; the book is saved with it.
     """
-    if not plan.changes and not plan.delete:  # nothing to write: the names stay as they are
-        generation = ix.latest_generation()
-        writer.commit(ix, [], [])
-        writer.carry_names(ix, ix.storage.folder, generation)
+    if not plan.changes and not plan.delete:
+        # Nothing to write, so no commit: a new generation would make every web worker
+        # drop its caches and warm again for an index that did not change.
         return {}
     if book is None:
         book = writer.names_of(ix, ix.storage.folder)

@@ -252,13 +252,6 @@ class NameBook:
         _replace(Path(folder) / self.GENERATION, str(generation))
 
     @classmethod
-    def carry(cls, folder: Path, before: int, after: int) -> None:
-        """A commit that changed no release took the index from generation `before` to `after`:
-        the book saved for `before`, if any, is the book of `after`."""
-        if cls._generation(folder) == before:
-            _replace(Path(folder) / cls.GENERATION, str(after))
-
-    @classmethod
     def load(cls, folder: Path, generation: int) -> "NameBook | None":
         """The book saved for index generation `generation`, or None (missing, stale or unreadable)."""
         if cls._generation(folder) != generation:

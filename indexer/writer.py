@@ -166,13 +166,6 @@ def save_names(ix, folder, book: NameBook) -> None:
     book.save(folder, ix.latest_generation())
 
 
-def carry_names(ix, folder, before: int) -> None:
-    """After a commit that changed no release, the book of generation `before` is the latest's."""
-    NameBook.carry(folder, before, ix.latest_generation())
-
-
-
-
 def commit(ix, delete: list[str], segments: list) -> None:
     """Delete the documents with these ids, add the finished segments, in one commit.
 
