@@ -152,13 +152,19 @@ def country_page(name: str):
     return _page("country", name)
 
 
-def _page(facet: str, name: str):
+def _lookup(facet: str, name: str) -> tuple[Generation, Entity | None, str | None]:
+    """The entity named exactly; else the name it is known by (the page redirects there),
+    or neither."""
     gen = engine().generation()
     entity = find_entity(engine(), facet, name)
+    return gen, entity, known_name(gen, facet, name) if entity is None else None
+
+
+def _page(facet: str, name: str):
+    gen, entity, known = _lookup(facet, name)
+    if known is not None:
+        return redirect(entity_url(facet, known))
     if entity is None:
-        known = known_name(gen, facet, name)
-        if known is not None:
-            return redirect(entity_url(facet, known))
         return _missing_page(gen, facet, name)
     return render_template("entity.html", **entity_context(entity))
 
@@ -243,12 +249,10 @@ def country_json(name: str):
 
 
 def _json(facet: str, name: str):
-    gen = engine().generation()
-    entity = find_entity(engine(), facet, name)
+    gen, entity, known = _lookup(facet, name)
+    if known is not None:
+        return redirect(url_for(KINDS[facet].json_endpoint, name=known))
     if entity is None:
-        known = known_name(gen, facet, name)
-        if known is not None:
-            return redirect(url_for(KINDS[facet].json_endpoint, name=known))
         close = close_names(gen, facet, name)
         response = jsonify(
             error=f"no {KINDS[facet].one} named {name[:MAX_NAME_CHARS]!r}",
