@@ -19,10 +19,14 @@ def test_every_kill_landed_on_a_running_indexer(kills):
 
 
 def test_after_each_kill_the_index_is_whole_and_searchable(kills):
-    assert [(t.number, t.after_kill in ("before", "after"), t.problems) for t in kills.trials] == [
-        (t.number, True, []) for t in kills.trials
+    # A kill that came after its run had ended is retried (the harness aims again), and that
+    # run's own status is checked among the problems: only trials whose kill landed are judged here.
+    landed = [t for t in kills.trials if t.killed]
+    assert [(t.number, t.after_kill in ("before", "after"), t.problems) for t in landed] == [
+        (t.number, True, []) for t in landed
     ]
-    assert all(t.releases_checked >= 300 and t.searches >= len(PHASES) for t in kills.trials if t.killed)
+    assert all(t.problems == [] for t in kills.trials)
+    assert all(t.releases_checked >= 300 and t.searches >= len(PHASES) for t in landed)
 
 
 def test_the_run_after_each_kill_completes_with_exactly_the_corpus(kills):
