@@ -126,12 +126,20 @@ def end_budget() -> None:
     _end_budget(None)
 
 
+CODE_SUFFIXES = (".py", ".html", ".xml", ".css", ".js", ".svg")
+
+
+def code_files() -> list[Path]:
+    """The web app's code, templates and static files: what a deployment changes (not
+    __pycache__, whose files are written as workers start)."""
+    return sorted(p for p in Path(__file__).parent.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file())
+
+
 def _code_version() -> str:
     """A digest of the web app's code and templates: a deployment changes every ETag."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*")):
-        if path.suffix in (".py", ".html", ".xml", ".css", ".js", ".svg") and path.is_file():
-            digest.update(path.read_bytes())
+    for path in code_files():
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -10,13 +10,12 @@ streamed a chunk of rows at a time.
 import datetime
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
 from markupsafe import Markup
 
-from webapp import end_budget, engine
+from webapp import code_files, end_budget, engine
 from webapp.engine import Generation
 from webapp.exports import csv_chunks, export_filename, export_row, jsonl_chunks
 from webapp.params import DEFAULT_PER_PAGE, FACETS, SearchParams, parse_params
@@ -35,11 +34,7 @@ TAG = "tag:release-search.invalid,2026:"
 # Characters XML 1.0 cannot carry at all, even escaped; a release's text may hold them.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # The newest change to the code or templates, as a Unix time: a deployment is a change too.
-# The files CODE_VERSION hashes, not __pycache__: its files are written as workers start.
-CODE_CHANGED = max(
-    p.stat().st_mtime for p in Path(__file__).parent.rglob("*")
-    if p.suffix in (".py", ".html", ".xml", ".css", ".js", ".svg") and p.is_file()
-)
+CODE_CHANGED = max(p.stat().st_mtime for p in code_files())
 
 
 @dataclass

@@ -165,15 +165,11 @@ def marked_pieces(text: str, spans, offset: int = 0) -> list[str]:
         start, end = span.start - offset, span.end - offset
         if start < pos or end > len(text):
             continue
-        out.append(_escape(text[pos:start]))
-        out.append(f"<mark>{_escape(text[start:end])}</mark>")
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
         pos = end
-    out.append(_escape(text[pos:]))
+    out.append(escape(text[pos:]))
     return out
-
-
-def _escape(text: str) -> str:
-    return escape(text)  # a Markup, which is a str: joined as one
 
 
 def snippet(text: str, spans: list[Span]) -> Markup:

@@ -87,7 +87,7 @@ def _answer(gen: Generation, params: SearchParams) -> _Answer:
                 original, reading, found = params.q, retry, again
                 notices.append(f"No release matched “{params.q}”; showing results for “{corrected}” instead.")
         if original is None and retry.query is not None and retry.notices == reading.notices:
-            before = _restrict(matches(gen, reading.query), filters)
+            before = found.final if found.mode == "all" else _restrict(matches(gen, reading.query), filters)
             after = _restrict(matches(gen, retry.query), filters)
             suggestion = corrected if len(after) > len(before) else None
     if found.mode == "most" and reading.words:

@@ -309,6 +309,8 @@ def citation(hit: Hit) -> Citation:
     base = current_app.config["RELEASE_SEARCH_BASE_URL"].rstrip("/")
     permanent = base + url_for("views.release_page", release_id=hit.id)
     return citation_of(hit, hit.url if is_web_address(hit.url) else None, permanent)
+
+
 # --- Officials' and countries' pages, and long facets' pages of every value (webapp.entities,
 # webapp.facet_pages): the links to them that the search and release pages show ---------------
 
