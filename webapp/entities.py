@@ -11,7 +11,6 @@ facet leaves out its own filter, so it would count every release. An unknown nam
 redirect to the one the index knows.
 """
 
-import datetime
 from dataclasses import dataclass, replace
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
@@ -24,8 +23,9 @@ from webapp.params import SearchParams
 from webapp.results import Hit
 from webapp.search import search, timeline
 from webapp.suggest import normalize
-from webapp.urls import path_for, with_query
-from webapp.views import entity_url, release_url, search_url
+from webapp.urls import path_for
+from webapp.timeline import bar_height, narrowed, period_label
+from webapp.views import entity_url, follow_links, release_url, search_url
 
 bp = Blueprint("entities", __name__)
 
@@ -68,11 +68,6 @@ class Entity:
 def filtered_search(facet: str, name: str) -> SearchParams:
     """The search for every release of an entity."""
     return SearchParams(**{facet: (name,)})
-
-
-def feed_url(params: SearchParams) -> str:
-    """The Atom feed of a search (served by /search.atom)."""
-    return with_query(path_for("feeds.search_atom"), params.query_args())
 
 
 def find_entity(engine: Engine, facet: str, name: str) -> Entity | None:
@@ -179,12 +174,12 @@ def entity_context(entity: Entity) -> dict:
         "kind": KINDS[entity.facet].one,
         "search_url": search_url(params),
         "newest_url": search_url(params.sorted_by("newest")),
-        "feed_url": feed_url(params),
+        "feed_url": follow_links(params)["feed_url"],
         "json_url": url_for(KINDS[entity.facet].json_endpoint, name=entity.name),
         "first_url": release_url(entity.first.id, SearchParams()) if entity.first else None,
         "last_url": release_url(entity.last.id, SearchParams()) if entity.last else None,
         "timeline": [
-            (period, _period_label(period), count, _bar_width(count, peak), search_url(_in_period(params, period)))
+            (period, period_label(period), count, bar_height(count, peak), search_url(narrowed(params, period)))
             for period, count in entity.timeline
         ],
         "with_most": [
@@ -194,26 +189,6 @@ def entity_context(entity: Entity) -> dict:
         ],
         "latest": [(hit, release_url(hit.id, SearchParams())) for hit in entity.latest],
     }
-
-
-def _bar_width(count: int, peak: int) -> int:
-    """A bar's width in percent of the longest, in steps of 5 (a CSS class each: no
-    inline style under the content security policy); at least one step when not empty."""
-    return 0 if not count else max(5, 5 * round(20 * count / peak))
-
-
-def _period_label(period: str) -> str:
-    """"2011" as it is; "2011-07" as "Jul 2011"."""
-    return period if len(period) == 4 else f"{datetime.date(int(period[:4]), int(period[5:7]), 1):%b %Y}"
-
-
-def _in_period(params: SearchParams, period: str) -> SearchParams:
-    """The search narrowed to a timeline's year ("2011") or month ("2011-07")."""
-    if len(period) == 4:
-        return replace(params, year=(period,))
-    year, month = int(period[:4]), int(period[5:7])
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return replace(params, date_from=f"{period}-01", date_to=(following - datetime.timedelta(days=1)).isoformat())
 
 
 def _missing_page(gen: Generation, facet: str, name: str):
@@ -273,7 +248,7 @@ def _json(facet: str, name: str):
         "latest": [hit_json(hit) for hit in entity.latest],
         "page_url": entity_url(facet, entity.name),
         "search_url": search_url(params),
-        "feed_url": feed_url(params),
+        "feed_url": follow_links(params)["feed_url"],
     }
 
 

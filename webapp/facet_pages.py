@@ -12,7 +12,7 @@ from indexer.gazetteer import fold
 from webapp import engine
 from webapp.params import FACETS, NO_DATE, ParamError, parse_params
 from webapp.search import facet_values
-from webapp.views import FacetOption, all_values_url, entity_url, facet_label, search_url
+from webapp.views import FacetOption, all_values_url, entity_url, facet_label, hidden_inputs, search_url
 
 bp = Blueprint("facet_pages", __name__)
 
@@ -66,5 +66,5 @@ def facet_values_page(facet: str):
         order=order,
         orders=[(name, text, all_values_url(params, facet, name), name == order) for name, text in ORDERS.items()],
         back_url=search_url(params.at_page(1)),
-        form_hidden=[(k, v) for k, v in params.query_args() if k not in ("q", "page")],
+        form_hidden=hidden_inputs(params, drop={"q", "page"}),
     )

@@ -47,7 +47,7 @@ def timeline_of(periods: list[tuple[str, int]], params: SearchParams, url_of: Ca
             period=period,
             label=period_label(period),
             count=count,
-            height=max(1, round(100 * count / tallest / HEIGHT_STEP)) * HEIGHT_STEP if count else 0,
+            height=bar_height(count, tallest),
             url=url_of(narrowed(params, period)) if count else None,
             # Every step-th, and the last (the one before it stays unprinted if too close).
             printed=n == last or (n % step == 0 and last - n >= step),
@@ -55,6 +55,12 @@ def timeline_of(periods: list[tuple[str, int]], params: SearchParams, url_of: Ca
         for n, (period, count) in enumerate(periods)
     ]
     return Timeline(unit, bars, list(dict.fromkeys(period[:4] for period, _ in periods)))
+
+
+def bar_height(count: int, tallest: int) -> int:
+    """A bar's size in percent of the tallest, a multiple of HEIGHT_STEP (a CSS class
+    each: no inline style under the content security policy); one step at least when not empty."""
+    return max(1, round(100 * count / tallest / HEIGHT_STEP)) * HEIGHT_STEP if count else 0
 
 
 def period_label(period: str) -> str:

@@ -106,8 +106,8 @@ def search_context(result: ResultPage, notices: list[str]) -> dict:
         "result": result,
         "params": params,
         "notices": [*notices, *result.notices],
-        "form_hidden": _hidden(params, drop={"q", "page"}),
-        "dates_hidden": _hidden(params, drop={"from", "to", "page"}),
+        "form_hidden": hidden_inputs(params, drop={"q", "page"}),
+        "dates_hidden": hidden_inputs(params, drop={"from", "to", "page"}),
         "suggestion_url": search_url(params.with_query(result.suggestion)) if result.suggestion else None,
         "original_url": search_url(params.with_query(result.original_query).as_typed()) if result.original_query else None,
         "undated_url": search_url(params.with_undated()) if result.undated else None,
@@ -141,7 +141,7 @@ def follow_links(params: SearchParams) -> dict[str, str]:
     }
 
 
-def _hidden(params: SearchParams, drop: set[str]) -> list[tuple[str, str]]:
+def hidden_inputs(params: SearchParams, drop: set[str]) -> list[tuple[str, str]]:
     """The state a form must carry along as hidden inputs."""
     return [(name, value) for name, value in params.query_args() if name not in drop]
 
