@@ -203,7 +203,7 @@ def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress, boo
         # drop its caches and warm again for an index that did not change.
         return {}
     if book is None:
-        book = writer.names_of(ix, ix.storage.folder)
+        book = writer.names_of(ix)
     jobs = [writer.Job(change.scanned.source, max_bytes) for change in plan.changes]
     theirs, mine = (jobs[1::2], jobs[0::2]) if len(jobs) >= PARALLEL_FROM else ([], jobs)
 
@@ -237,7 +237,7 @@ def _apply(ix, plan: Plan, scanned: list[Scanned], max_bytes: int, progress, boo
         added.update(again_words)
     removed = writer.stored_words(ix, plan.delete + replaced)
     writer.commit(ix, plan.delete + replaced, segments)
-    writer.save_names(ix, ix.storage.folder, after)
+    writer.save_names(ix, after)
     # After the commit: a vocabulary a step behind its index only costs a suggestion.
     if added or removed or start_empty:
         vocabulary.update(Path(ix.storage.folder), added, removed, start_empty=start_empty)

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer import gazetteer
-from indexer.gazetteer import fold
 
 # Title words that say which post a title is: "Minister of Government" and "Security Minister"
 # are both a minister's, so a minister named in full answers "Minister Degenhart".
@@ -58,9 +57,7 @@ class Resolution:
         return list(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=100_000)
-def _key(text: str) -> str:
-    return " ".join(fold(text).casefold().split())
+_key = lru_cache(maxsize=100_000)(gazetteer.line_key)  # names are keyed as lines are
 
 
 @lru_cache(maxsize=100_000)

@@ -147,11 +147,11 @@ def drop_written(segments: list, outcomes: dict[str, Outcome], relpaths) -> None
             segments[place[0]].delete_document(place[1])
 
 
-def names_of(ix, folder) -> NameBook:
-    """The NameBook of the index in `folder`: the one saved with its generation, else rebuilt
-    from the names every document stores."""
+def names_of(ix) -> NameBook:
+    """The index's NameBook: the one saved with its generation, else rebuilt from the
+    names every document stores."""
     generation = ix.latest_generation()
-    book = NameBook.load(folder, generation)
+    book = NameBook.load(ix.storage.folder, generation)
     if book is not None:
         return book
     with ix.searcher() as searcher:
@@ -161,9 +161,9 @@ def names_of(ix, folder) -> NameBook:
         })
 
 
-def save_names(ix, folder, book: NameBook) -> None:
+def save_names(ix, book: NameBook) -> None:
     """Save `book` as the NameBook of the index's latest generation (after its commit)."""
-    book.save(folder, ix.latest_generation())
+    book.save(ix.storage.folder, ix.latest_generation())
 
 
 def commit(ix, delete: list[str], segments: list) -> None:

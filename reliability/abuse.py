@@ -51,7 +51,8 @@ def write_hostile_releases(corpus_dir: Path, seed: int = 0, *, words: int = 150_
     (150,000 in 9.8 MB), and 10,000 mentions of Panama."""
     rnd = random.Random(seed)
     vocabulary = sorted({"zq" + "".join(rnd.choices(string.ascii_lowercase, k=6)) for _ in range(words + words // 10)})
-    lines = [" ".join(vocabulary[:words][i : i + 12]) for i in range(0, words, 12)]
+    kept = vocabulary[:words]
+    lines = [" ".join(kept[i : i + 12]) for i in range(0, words, 12)]
     body = "\n".join(lines)
     repeats = max(1, size // (len(body) + 1))
     (corpus_dir / HUGE).write_text("A release of many words\n\n" + "\n".join([body] * repeats) + "\n")

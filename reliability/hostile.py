@@ -68,10 +68,6 @@ class HostileCorpus:
         """Every id the index must hold: the good releases and the readable hostile ones."""
         return set(self.good) | {c.relpath for c in self.cases if c.outcome in ("indexed", "warning")}
 
-    def reported(self, outcome: str) -> dict[str, str]:
-        """relpath -> reason pattern of the cases with this outcome."""
-        return {c.relpath: c.reason for c in self.cases if c.outcome == outcome}
-
 
 @dataclass
 class HostileResult:
@@ -200,10 +196,10 @@ def add_issue9_cases(base: Path, add, cases: list[HostileCase]) -> None:
         f"sidecar field 'officials' lists 20,000 values; at most {MAX_VALUES} are allowed" + SIDECAR_SUFFIX)})
     (base / "sidecar-many-officials.meta.json").write_text(json.dumps({"officials": [
         f"Official Number{n}" for n in range(20_000)]}))
-    for field in ("countries", "officials", "title"):
-        value = '"Sur \\ud800 title"' if field == "title" else '["x\\ud800"]'
-        add(f"sidecar-surrogate-{field}", good, {"outcome": "indexed", "text": ("The text of this release is fine.",)})
-        (base / f"sidecar-surrogate-{field}.meta.json").write_text(f'{{"{field}": {value}}}')
+    for key in ("countries", "officials", "title"):
+        value = '"Sur \\ud800 title"' if key == "title" else '["x\\ud800"]'
+        add(f"sidecar-surrogate-{key}", good, {"outcome": "indexed", "text": ("The text of this release is fine.",)})
+        (base / f"sidecar-surrogate-{key}.meta.json").write_text(f'{{"{key}": {value}}}')
     # os.walk hands over a name that is not UTF-8 with its bytes escaped: "\udcff" is byte 0xff.
     add("name-not-utf8", good, {"outcome": "failed", "reason": _exact(
         "the file name is not valid UTF-8; rename it to UTF-8 to index it")}, relname="bad\udcff name.txt")

@@ -38,7 +38,8 @@ def canonical_issuer(name: str) -> str | None:
     words = key.split()
     for size in range(len(words) - 1, 0, -1):
         head = " ".join(words[:size])
-        if head in data.by_name and " ".join(words[size:]) in data.offices | {"office"}:
+        rest = " ".join(words[size:])
+        if head in data.by_name and (rest in data.offices or rest == "office"):
             return data.by_name[head]
     return None
 

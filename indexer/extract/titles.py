@@ -162,7 +162,7 @@ def _after_labels(body: str, end: int, title: str) -> int:
     """Where the labels, date lines and repeats of the headline under a headline ending at
     `end` end ("LA CASA BLANCA" / "4 de mayo, 2013" / "HOJA INFORMATIVA" / the headline
     again, split over two lines)."""
-    folded_title = _folded(title)
+    folded_title = line_key(title)
     for offset, line in _lines(body, _TOP_LINES, end):
         if len(line) > len(title) + _LABEL_CHARS:  # text: longer than any label, date or repeat
             return offset
@@ -171,13 +171,9 @@ def _after_labels(body: str, end: int, title: str) -> int:
     return end
 
 
-def _folded(text: str) -> str:
-    return " ".join(fold(text).casefold().split())
-
-
 def _repeats(line: str, folded_title: str) -> bool:
     """Whether `line` is the (folded) title again, or a part of it of two words or more."""
-    key = _folded(line)
+    key = line_key(line)
     return key.count(" ") >= 1 and key in folded_title
 
 
@@ -222,7 +218,7 @@ def text_after_title(body: str, title: str) -> str:
         start, title = headline.end, headline.text
     # Labels and dates under the headline stay (they are the page's words); repeats of it go.
     labels_end = _after_labels(body, start, title)
-    folded_title = _folded(title)
+    folded_title = line_key(title)
     kept = [line for line in body[start:labels_end].split("\n") if not _repeats(line, folded_title)]
     return ("\n".join(kept) + body[labels_end:]).strip("\n")
 
