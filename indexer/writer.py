@@ -13,13 +13,15 @@ import ctypes
 import multiprocessing
 import os
 import signal
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
-from whoosh.formats import Positions
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
@@ -308,8 +310,8 @@ class _NewSegmentWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 fieldboost = self._field_boost(fields, fieldname, docboost)
-                if isinstance(value, Analyzed) and type(field.format) is Positions:
-                    items = _positions(value, field.format)
+                if isinstance(value, Analyzed) and type(field.format) is Frequency:
+                    items = _frequencies(value, field.format)
                 else:
                     items = field.index(value)
                 scorable = field.scorable
@@ -382,34 +384,13 @@ def _write_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
         fieldwriter.finish_field()
 
 
-def _positions(terms: Analyzed, fmt: Positions):
-    """What FieldType.index yields for these terms: Positions.word_values with UTF-8 term
-    bytes. Whoosh reads a tuple value as terms at positions 0, 1, 2, … (whoosh.formats.tokens
-    calls entoken, not the analyzer, so terms.first is not used), each of boost 1."""
-    poses: dict[str, list[int]] = {}
-    for pos, term in enumerate(terms):
-        found = poses.get(term)
-        if found is None:
-            poses[term] = [pos]
-        else:
-            found.append(pos)
-    boost, encode = fmt.field_boost, fmt.encode
-    for term, poslist in poses.items():
-        if len(poslist) == 1:  # most postings
-            head = _ONE_POSITION.get(poslist[0])
-            if head is None:
-                head = _ONE_POSITION[poslist[0]] = encode(poslist)[:-1]
-            # A new object each time: Whoosh pickles a block's values, and pickle writes a
-            # repeated object as a back-reference, which would change the bytes on disk.
-            value = head + b"."
-        else:
-            value = encode(poslist)
-        yield term.encode("utf-8"), len(poslist), float(len(poslist)) * boost, value
-
-
-# position -> Positions.encode([position]) less its last byte (pickle's STOP, "."):
-# a pickle per posting was a tenth of the time of add_document.
-_ONE_POSITION: dict[int, bytes] = {}
+def _frequencies(terms: Analyzed, fmt: Frequency):
+    """What FieldType.index yields for these terms: Frequency.word_values with UTF-8 term
+    bytes, each term's count as its frequency and weight (times the field boost), without
+    a Token per word."""
+    boost = fmt.field_boost
+    for term, count in Counter(terms).items():
+        yield term.encode("utf-8"), count, float(count) * boost, pack_uint(count)
 
 
 def _add_postings(pool, postings: list[tuple]) -> None:

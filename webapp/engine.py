@@ -107,6 +107,62 @@ class Facet:
         return {self.names[n]: int(counts[n]) for n in np.flatnonzero(counts)}
 
 
+class TermSequences:
+    """A text field's TERM_SEQUENCES column, read in place in the mapped segment files.
+
+    A phrase is a substring search inside the mapping (mmap.find between a release's two
+    offsets): no copy of each candidate's terms and no Whoosh call per release, which made
+    reading the sequences most of the time of a phrase over many releases.
+    """
+
+    def __init__(self, parts: list[tuple]):
+        # (mapping, first document number, number of documents, starts, ends) per segment
+        self._parts = parts
+
+    @classmethod
+    def open(cls, leaves, column: str) -> "TermSequences":
+        parts = []
+        for reader, offset in leaves:
+            if not reader.has_column(column):
+                continue  # no release of this segment has the column: all empty
+            # Private API: VarBytesColumn.Reader keeps its file (a StructFile over the mmap
+            # indexer.store.MappedStorage makes; segments are never compound), where the
+            # column starts in it, and each value's length and offset.
+            values = reader.column_reader(column, translate=False)
+            mapping = values._dbfile.file  # noqa: SLF001
+            starts = values._basepos + np.asarray(values._offsets, dtype=np.int64)  # noqa: SLF001
+            ends = starts + np.asarray(values._lengths, dtype=np.int64)  # noqa: SLF001
+            parts.append((mapping, offset, len(starts), starts, ends))
+        return cls(parts)
+
+    def _spans(self, docs: np.ndarray):
+        """(mapping, [(doc, start, end)]) per segment for sorted document numbers."""
+        for mapping, offset, count, starts, ends in self._parts:
+            low, high = np.searchsorted(docs, (offset, offset + count))
+            if low < high:
+                local = docs[low:high] - offset
+                yield mapping, zip(docs[low:high].tolist(), starts[local].tolist(), ends[local].tolist())
+
+    def containing(self, docs: np.ndarray, needle: bytes) -> list[int]:
+        """Those of `docs` whose sequence contains `needle`."""
+        found = []
+        for mapping, spans in self._spans(docs):
+            find = mapping.find
+            for n, (doc, start, end) in enumerate(spans):
+                if n % 1024 == 0:
+                    budget.check()
+                if find(needle, start, end) >= 0:
+                    found.append(doc)
+        return found
+
+    def terms(self, doc: int, limit: int | None = None) -> bytes:
+        """A release's sequence (its first `limit` bytes)."""
+        for mapping, spans in self._spans(np.array([doc], dtype=np.int64)):
+            for _, start, end in spans:
+                return mapping[start : end if limit is None else min(end, start + limit)]
+        return b""
+
+
 class Generation:
     """A searcher on one index generation and everything derived from it.
 
@@ -344,11 +400,10 @@ class Generation:
         rare in the index), from the start of its stored term sequence: constant work
         whatever the release's length."""
         for fieldname in TERM_SEQUENCES:
-            column = self.term_sequences.get(fieldname)
-            if column is None:
+            sequences = self.term_sequences.get(fieldname)
+            if sequences is None:
                 continue
-            with self._whoosh:
-                raw = column[doc][:KEY_TERMS_BYTES]
+            raw = sequences.terms(doc, KEY_TERMS_BYTES)
             terms = raw.decode("utf-8", "ignore").split()
             if len(raw) == KEY_TERMS_BYTES and terms:
                 terms.pop()  # cut off mid-term
@@ -363,11 +418,11 @@ class Generation:
     # --- phrases -------------------------------------------------------------------------
 
     @cached_property
-    def term_sequences(self) -> dict:
-        """field -> reader of its TERM_SEQUENCES column (an index older than those has none)."""
+    def term_sequences(self) -> dict[str, TermSequences]:
+        """field -> its TERM_SEQUENCES column (an index older than those has none)."""
         with self._whoosh:
             return {
-                f: self.reader.column_reader(c)
+                f: TermSequences.open(self._leaves, c)
                 for f, c in TERM_SEQUENCES.items()
                 if c in self.schema and self.reader.has_column(c)
             }
@@ -376,26 +431,39 @@ class Generation:
         """Live documents with `words` in a row in a field; cached.
 
         The documents with every word are searched for the words in a row in their term
-        sequence: a substring test in C, where Whoosh's phrase matcher decodes and
-        compares positions in Python.
+        sequence: a substring test in C. (The text fields keep no word positions, see
+        indexer.schema.TEXT_POSITIONS; the name fields, with no sequence, keep theirs.)
         """
         return self.cache.get(("phrase", fieldname, words), lambda: self._phrase_docs(fieldname, words))
 
     def _phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> FrozenBitMap:
         candidates = self.all_of(fieldname, words)
-        sequence = self.term_sequences.get(fieldname)
+        sequences = self.term_sequences.get(fieldname)
         if not candidates:
             return candidates
-        if sequence is None:  # an index older than the columns: Whoosh's positions
+        if sequences is None:  # a name field, or an index older than the sequences
             return self.whoosh_matches(wq.Phrase(fieldname, list(words))) & candidates
-        needle = term_sequence(words)
+        return bitmap(np.array(sequences.containing(doc_array(candidates), term_sequence(words)), dtype=np.uint32))
+
+    def near_docs(self, fieldname: str, words: tuple[str, ...], slop: int) -> FrozenBitMap:
+        """Live documents with `words` in this order, each at most `slop` terms after the
+        one before (Whoosh's Phrase with a slop: "a b"~3); cached."""
+        return self.cache.get(("near", fieldname, words, slop), lambda: self._near_docs(fieldname, words, slop))
+
+    def _near_docs(self, fieldname: str, words: tuple[str, ...], slop: int) -> FrozenBitMap:
+        candidates = self.all_of(fieldname, words)
+        sequences = self.term_sequences.get(fieldname)
+        if not candidates:
+            return candidates
+        if sequences is None:
+            return self.whoosh_matches(wq.Phrase(fieldname, list(words), slop=slop)) & candidates
+        wanted = [word.encode("utf-8") for word in words]
         found = []
-        with self._whoosh:
-            for n, doc in enumerate(candidates):
-                if n % 256 == 0:
-                    budget.check()
-                if needle in sequence[doc]:
-                    found.append(doc)
+        for n, doc in enumerate(candidates):
+            if n % 256 == 0:
+                budget.check()
+            if in_order_within(sequences.terms(doc).split(), wanted, slop):
+                found.append(doc)
         return FrozenBitMap(found)
 
     def all_of(self, fieldname: str, words) -> FrozenBitMap:
@@ -488,6 +556,22 @@ class Generation:
             self.searcher.search_with_collector(query, collector)
             found = [(doc, score) for score, doc in top.results().top_n]
         return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
+def in_order_within(terms: list[bytes], words: list[bytes], slop: int) -> bool:
+    """Whether `words` occur in `terms` in order, each 1 to `slop` positions after the end
+    of the span matched so far: the rule of Whoosh's SpanNear2(ordered=True, mindist=1),
+    which its Phrase query with a slop uses."""
+    where: dict[bytes, list[int]] = {word: [] for word in words}
+    for position, term in enumerate(terms):
+        if term in where:
+            where[term].append(position)
+    spans = {(p, p) for p in where[words[0]]}
+    for word in words[1:]:
+        spans = {(start, p) for start, end in spans for p in where[word] if end < p <= end + slop}
+        if not spans:
+            return False
+    return bool(spans)
 
 
 def _compact(weights: np.ndarray) -> np.ndarray:

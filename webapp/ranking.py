@@ -60,9 +60,7 @@ def _phrase(gen: Generation, query: wq.Phrase) -> FrozenBitMap:
         return gen.docs(query.fieldname, words[0])
     if query.slop == 1:
         return gen.phrase_docs(query.fieldname, words)
-    # Words near each other: Whoosh's positions, only over documents with every word.
-    candidates = gen.all_of(query.fieldname, words)
-    return gen.whoosh_matches(query) & candidates if candidates else EMPTY
+    return gen.near_docs(query.fieldname, words, query.slop)
 
 
 def date_bounds(query: wq.TermRange) -> tuple[int, int]:

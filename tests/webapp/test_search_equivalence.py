@@ -42,15 +42,19 @@ def engine(tmp_path_factory):
         body = "\n".join(rnd.sample(paragraphs, 4))
         (corpus / f"r{n:03}.txt").write_text(f"WASHINGTON, March {1 + n % 28}, 20{10 + n % 9} — {body}\n{salt}\n")
 
-    for n in range(40):
-        write(n)
-    update_index(corpus, index_dir)
-    for n in range(40, 80):
-        write(n)
-    update_index(corpus, index_dir)
-    for n in range(0, 80, 5):
-        write(n, salt="changed")  # updates delete the old documents
-    update_index(corpus, index_dir)
+    with pytest.MonkeyPatch.context() as patch:
+        # Word positions, which the app's index leaves out, so that Whoosh's own phrase
+        # matcher can be the reference for the engine's phrases (read from term sequences).
+        patch.setattr("indexer.schema.TEXT_POSITIONS", True)
+        for n in range(40):
+            write(n)
+        update_index(corpus, index_dir)
+        for n in range(40, 80):
+            write(n)
+        update_index(corpus, index_dir)
+        for n in range(0, 80, 5):
+            write(n, salt="changed")  # updates delete the old documents
+        update_index(corpus, index_dir)
     engine = Engine(index_dir)
     gen = engine.generation()
     assert len(gen.searcher.leaf_searchers()) > 1 and gen.reader.has_deletions()
@@ -186,9 +190,9 @@ def test_date_sorting_equals_sorting_the_stored_dates(engine):
         assert all(s["date"] for s in stored[: len(dated)])  # unknown dates last either way
 
 
-def test_an_index_without_term_sequences_still_answers_phrases(tmp_path):
-    """An index written before the TERM_SEQUENCES columns (schema 1) is served until the
-    next indexing run rebuilds it: its phrases go to Whoosh's own matcher."""
+def test_an_index_without_term_sequences_still_answers_phrases(tmp_path, monkeypatch):
+    """An index written before the TERM_SEQUENCES columns (schema 1, with word positions)
+    is served until the next indexing run rebuilds it: its phrases go to Whoosh's own matcher."""
     from whoosh import index as whoosh_index
 
     from indexer import store
@@ -196,6 +200,7 @@ def test_an_index_without_term_sequences_still_answers_phrases(tmp_path):
     from indexer.schema import TERM_SEQUENCES, build_schema, release_document
     from tests.conftest import CORPUS
 
+    monkeypatch.setattr("indexer.schema.TEXT_POSITIONS", True)
     schema = build_schema()
     for column in TERM_SEQUENCES.values():
         schema.remove(column)
@@ -216,3 +221,28 @@ def test_an_index_without_term_sequences_still_answers_phrases(tmp_path):
         query = prepared(gen, q)
         assert page.total == len(gen.whoosh_matches(query)) > 0
         assert [hit.id for hit in page.results] == [gen.stored(doc)["id"] for doc, _ in exact_top(gen, query, 20)]
+
+
+@pytest.mark.parametrize("q", ['"border security"', '"secretary of homeland security"', '"border security"~3',
+                               '"security border"~4', 'title:"letter of intent"', '"homeland security" panama'])
+def test_an_index_without_positions_finds_the_phrases_whoosh_finds_with_them(tmp_path, monkeypatch, q):
+    """The app's index keeps no word positions (indexer.schema.TEXT_POSITIONS): its phrases,
+    in a row or within a slop, are the releases Whoosh's phrase matcher finds in the same
+    corpus indexed with positions."""
+    from tests.conftest import CORPUS
+
+    plain = Engine(update_index_into(CORPUS, tmp_path / "plain")).generation()
+    assert not plain.schema["body"].format.supports("positions")
+    monkeypatch.setattr("indexer.schema.TEXT_POSITIONS", True)
+    positional = Engine(update_index_into(CORPUS, tmp_path / "positional")).generation()
+    found = release_ids(plain, matches(plain, prepared(plain, q)))
+    assert found and found == release_ids(positional, positional.whoosh_matches(prepared(positional, q)))
+
+
+def update_index_into(corpus, index_dir):
+    update_index(corpus, index_dir)
+    return index_dir
+
+
+def release_ids(gen: Generation, docs) -> list[str]:
+    return sorted(gen.stored(doc)["id"] for doc in docs)
