@@ -26,7 +26,6 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from indexer import store
-from indexer.load import parse_release_files, read_release_files
 from indexer.namebook import NameBook, ReleaseNames, apply_resolution
 from indexer.schema import Analyzed, release_document
 from indexer.sources import SourceError, SourceFile
@@ -212,6 +211,10 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: Name
     does. Returns the segment (None if nothing was written), each release's outcome, and
     the words and title terms of the releases written (of those in `counted`, if given).
     """
+    # Imported here, not above: the extraction's patterns take a third of a second to
+    # compile, which a run with nothing to read (most runs) should not pay.
+    from indexer.load import parse_release_files, read_release_files
+
     # Private API: _lk=False skips the index's write lock (the run lock already excludes
     # other writers, and two of ours write at once).
     writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
