@@ -87,9 +87,9 @@ def test_a_run_resolves_across_releases_and_forgets_a_removed_name(tmp_path, mon
     assert officials(index_dir)["mention.txt"] == ""  # nobody in the corpus names him yet
 
     reads = []
-    from indexer import writer
-    real = writer.read_release_files
-    monkeypatch.setattr(writer, "read_release_files", lambda source, *a: reads.append(source.relpath) or real(source, *a))
+    from indexer import load
+    real = load.read_release_files
+    monkeypatch.setattr(load, "read_release_files", lambda source, *a: reads.append(source.relpath) or real(source, *a))
     (corpus / "full.txt").write_text(FULL)
     summary = update_index(corpus, index_dir)
     assert (summary.added, summary.updated) == (["full.txt"], [])
