@@ -140,16 +140,26 @@ def run_load(port: int, paths: list[str], *, clients: int, seconds: float, max_r
 
 
 def worker_memory(master_pid: int) -> list[dict]:
-    """VmHWM (peak), VmRSS and RssAnon (private: not the index's mapped, shared pages) of
-    each gunicorn worker, in MB, from /proc."""
+    """VmHWM (peak), VmRSS, RssAnon (private: not the index's mapped, shared pages) and
+    Pss (each shared page divided among the processes mapping it) of each gunicorn
+    worker, in MB, from /proc."""
     workers = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and _parent(entry) == master_pid:
             status = _status(entry)
             if status:
                 workers.append({"pid": int(entry.name), "hwm_mb": status["VmHWM"], "rss_mb": status["VmRSS"],
-                                "private_mb": status.get("RssAnon")})
+                                "private_mb": status.get("RssAnon"), "pss_mb": _pss(entry)})
     return sorted(workers, key=lambda w: w["pid"])
+
+
+def _pss(proc: Path) -> float | None:
+    try:
+        lines = (proc / "smaps_rollup").read_text().splitlines()
+    except OSError:
+        return None
+    found = [line.split()[1] for line in lines if line.startswith("Pss:")]
+    return round(int(found[0]) / 1024, 1) if found else None
 
 
 def _parent(proc: Path) -> int | None:

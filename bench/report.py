@@ -85,7 +85,8 @@ def _http_table(http: dict) -> list[str]:
         rows.append([phase, http["distinct_requests"][phase], p["seconds"], p["requests"], p["requests_per_second"],
                      latency["p50"], latency["p95"], latency["p99"], p["errors"]])
     workers = "; ".join(
-        f"pid {w['pid']}: peak {w['hwm_mb']} MB, now {w['rss_mb']} MB ({w.get('private_mb')} MB private)" for w in http["workers"]
+        f"pid {w['pid']}: peak {w['hwm_mb']} MB, now {w['rss_mb']} MB ({w.get('private_mb')} MB private, "
+        f"PSS {w.get('pss_mb')} MB)" for w in http["workers"]
     )
     return [
         f"HTTP /search on gunicorn -w 2 at {http['releases']:,} releases, {http['clients']} clients on 127.0.0.1 "
