@@ -12,7 +12,7 @@ from indexer.gazetteer import fold
 from webapp import engine
 from webapp.params import FACETS, NO_DATE, ParamError, parse_params
 from webapp.search import facet_values
-from webapp.views import FacetOption, all_values_url, entity_url, facet_label, hidden_inputs, search_url
+from webapp.views import FacetOption, all_values_url, facet_options, hidden_inputs, search_url
 
 bp = Blueprint("facet_pages", __name__)
 
@@ -43,11 +43,7 @@ def facet_values_page(facet: str):
     if order not in ORDERS:
         raise ParamError(f"order must be one of {', '.join(ORDERS)}, not {order[:40]!r}")
     values = facet_values(engine(), params, facet)
-    options = [
-        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, search_url(params.toggled(facet, v.value)),
-                    entity_url(facet, v.value))
-        for v in values
-    ]
+    options = facet_options(params, facet, values)
     letters = []
     if order == "alpha":
         options.sort(key=sort_key)

@@ -9,6 +9,7 @@ tests/webapp/test_urls.py checks both against url_for and urlencode.
 """
 
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import quote, quote_plus
 
 from flask import g, url_for
@@ -41,8 +42,13 @@ def path_for(endpoint: str, **values: str) -> str:
     if not values:
         return _route_shape(endpoint, None)[0]
     ((name, value),) = values.items()
+    return paths_for(endpoint, name)(value)
+
+
+def paths_for(endpoint: str, name: str) -> Callable[[str], str]:
+    """path_for(endpoint, name=value) as a function of the value, for a loop of links."""
     before, after = _route_shape(endpoint, name)
-    return before + _segment(str(value)) + after
+    return lambda value: before + _segment(str(value)) + after
 
 
 def _route_shape(endpoint: str, name: str | None) -> tuple[str, str]:

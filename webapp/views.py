@@ -8,6 +8,7 @@ import datetime
 import re
 import zlib
 from dataclasses import dataclass, replace
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -19,7 +20,7 @@ from webapp.params import DEFAULT_PER_PAGE, FACETS, NO_DATE, SORTS, SearchParams
 from webapp.results import Hit, ReleaseDetail, ResultPage
 from webapp.search import get_release, search
 from webapp.timeline import timeline_of
-from webapp.urls import path_for, with_query
+from webapp.urls import path_for, paths_for, query_string, with_query
 
 bp = Blueprint("views", __name__)
 
@@ -141,6 +142,37 @@ def follow_links(params: SearchParams) -> dict[str, str]:
     }
 
 
+def facet_options(params: SearchParams, facet: str, values) -> list[FacetOption]:
+    """A facet's values (webapp.results.FacetValue) as shown: label, count, toggle link and
+    the value's own page."""
+    toggles = toggle_urls(params, facet, [v.value for v in values])
+    page_of = entity_urls(facet)
+    return [
+        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, toggle, page_of(v.value))
+        for v, toggle in zip(values, toggles)
+    ]
+
+
+_HERE = object()  # where a facet's values go among a search's parameters
+
+
+def toggle_urls(params: SearchParams, facet: str, values: list[str]) -> list[str]:
+    """search_url(params.toggled(facet, value)) for each of `values`: the rest of the
+    search encoded once, then only each value's own parameters (a results page shows
+    more than a hundred facet values)."""
+    marked = replace(params, page=1, **{facet: (_HERE,)}).query_args()
+    at = marked.index((facet, _HERE))
+    path, before, after = path_for("views.search_page"), query_string(marked[:at]), query_string(marked[at + 1 :])
+    selected = params.selected(facet)
+
+    def url(value: str) -> str:
+        chosen = [v for v in selected if v != value] if value in selected else [*selected, value]
+        parts = [part for part in (before, query_string([(facet, v) for v in chosen]), after) if part]
+        return path + "?" + "&".join(parts) if parts else path
+
+    return [url(value) for value in values]
+
+
 def hidden_inputs(params: SearchParams, drop: set[str]) -> list[tuple[str, str]]:
     """The state a form must carry along as hidden inputs."""
     return [(name, value) for name, value in params.query_args() if name not in drop]
@@ -151,11 +183,7 @@ def _facet_group(result: ResultPage, facet: str) -> FacetGroup:
     values = result.facets[facet]
     if facet == "year":  # years read best in time order, most recent first, "no date" last
         values = sorted(values, key=lambda v: (v.value != NO_DATE, v.value), reverse=True)
-    options = [
-        FacetOption(v.value, facet_label(facet, v.value), v.count, v.selected, search_url(result.params.toggled(facet, v.value)),
-                    entity_url(facet, v.value))
-        for v in values
-    ]
+    options = facet_options(result.params, facet, values)
     # Selected values stay in view even when they rank low.
     shown = [o for n, o in enumerate(options) if n < FACET_VALUES_SHOWN or o.selected]
     more = [o for n, o in enumerate(options) if n >= FACET_VALUES_SHOWN and not o.selected]
@@ -320,16 +348,22 @@ LONG_FACET = 15  # a facet with more values gets a filter box and a page of all 
 
 def entity_url(facet: str, value: str) -> str | None:
     """The page of an official or a country; None for the values of other facets."""
+    return entity_urls(facet)(value)
+
+
+def entity_urls(facet: str) -> Callable[[str], str | None]:
+    """entity_url for the values of one facet, its route looked up once."""
     endpoint = ENTITY_PAGES.get(facet)
-    return path_for(endpoint, name=value) if endpoint else None
+    return paths_for(endpoint, "name") if endpoint else lambda value: None
 
 
 def _name_pages(hits) -> dict[tuple[str, str], str]:
     """(facet, name) -> the page of each official and country named under the results."""
+    official, country = entity_urls("official"), entity_urls("country")
     return {
-        (facet, name): entity_url(facet, name)
+        (facet, name): page_of(name)
         for hit in hits
-        for facet, names in (("official", hit.officials), ("country", hit.countries))
+        for facet, page_of, names in (("official", official, hit.officials), ("country", country, hit.countries))
         for name in names
     }
 

@@ -6,7 +6,9 @@ import pytest
 from flask import url_for
 
 import webapp.views
+from webapp.params import FACETS, SearchParams
 from webapp.urls import path_for, query_string
+from webapp.views import search_url, toggle_urls
 
 AWKWARD = ["Panamá", "Janet Napolitano", "a/b c", "100% sure", "O'Neil & Sons", "x?y#z", "+plus+", "~tilde~", "日本",
            "line\nbreak", "semi;colon=eq", "..", "%2F"]
@@ -28,6 +30,21 @@ def test_query_strings_equal_urlencode():
     pairs = [("q", value) for value in AWKWARD] + [("country", "Côte d'Ivoire"), ("year", "2007..2011"), ("", "")]
     assert query_string(pairs) == urlencode(pairs)
     assert query_string([]) == urlencode([])
+
+
+@pytest.mark.parametrize("params", [
+    SearchParams(),
+    SearchParams(q="border security", page=3, sort="newest"),
+    SearchParams(q="Panamá & co", country=("Panama", "México"), year=("2019",), date_from="2019-01-01", undated=True,
+                 per_page=50, verbatim=True),
+    SearchParams(official=("Janet Napolitano",), kind=("statement",)),
+])
+def test_facet_toggle_links_equal_the_toggled_search(app, params):
+    values = ["Panama", "México", "Janet Napolitano", "2019", "none", "a/b c", "100% sure", "statement"]
+    with app.test_request_context("/"):
+        for facet in FACETS:
+            expected = [search_url(params.toggled(facet, value)) for value in values]
+            assert toggle_urls(params, facet, values) == expected, facet
 
 
 def test_a_repeated_search_page_is_rendered_once_per_index_generation(app, monkeypatch):
