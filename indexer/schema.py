@@ -318,3 +318,11 @@ def release_facts(release) -> bytes:
 def term_sequence(terms) -> bytes:
     """A TERM_SEQUENCES column value: b" term term ... " (UTF-8)."""
     return (" " + " ".join(terms) + " ").encode("utf-8")
+
+
+def sequence_pattern(words, slop: int = 1) -> re.Pattern:
+    """What finds `words` in a TERM_SEQUENCES value in this order, each 1 to `slop` terms
+    after the one before: Whoosh's rule for a phrase with a slop (SpanNear2, ordered, from
+    the end of the words matched so far); slop 1 is the words in a row."""
+    gap = b"(?:[^ ]+ ){0,%d}" % (slop - 1) if slop > 1 else b""
+    return re.compile(b" " + gap.join(re.escape(word.encode("utf-8")) + b" " for word in words))

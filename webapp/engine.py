@@ -30,7 +30,7 @@ from whoosh.index import TOC
 from whoosh.util.numeric import byte_to_length
 
 from indexer import store, vocabulary
-from indexer.schema import FACET_FIELDS, TERM_SEQUENCES, term_sequence
+from indexer.schema import FACET_FIELDS, TERM_SEQUENCES, sequence_pattern, term_sequence
 from webapp import budget
 from webapp.cache import SizedCache
 
@@ -110,9 +110,9 @@ class Facet:
 class TermSequences:
     """A text field's TERM_SEQUENCES column, read in place in the mapped segment files.
 
-    A phrase is a substring search inside the mapping (mmap.find between a release's two
-    offsets): no copy of each candidate's terms and no Whoosh call per release, which made
-    reading the sequences most of the time of a phrase over many releases.
+    A phrase is a pattern searched inside the mapping between a release's two offsets: no
+    copy of each candidate's terms and no Whoosh call per release, which made reading the
+    sequences most of the time of a phrase over many releases.
     """
 
     def __init__(self, parts: list[tuple]):
@@ -143,24 +143,34 @@ class TermSequences:
                 local = docs[low:high] - offset
                 yield mapping, zip(docs[low:high].tolist(), starts[local].tolist(), ends[local].tolist())
 
-    def containing(self, docs: np.ndarray, needle: bytes) -> list[int]:
-        """Those of `docs` whose sequence contains `needle`."""
+    def containing(self, docs: np.ndarray, needle: bytes | re.Pattern) -> list[int]:
+        """Those of `docs` whose sequence holds `needle`: bytes (mmap.find, about twice as
+        fast as a pattern on phrases of common words) or a pattern."""
         found = []
         for mapping, spans in self._spans(docs):
-            find = mapping.find
+            holds = _finder(mapping, needle)
             for n, (doc, start, end) in enumerate(spans):
                 if n % 1024 == 0:
                     budget.check()
-                if find(needle, start, end) >= 0:
+                if holds(start, end):
                     found.append(doc)
         return found
 
-    def terms(self, doc: int, limit: int | None = None) -> bytes:
-        """A release's sequence (its first `limit` bytes)."""
-        for mapping, spans in self._spans(np.array([doc], dtype=np.int64)):
-            for _, start, end in spans:
-                return mapping[start : end if limit is None else min(end, start + limit)]
-        return b""
+    def read(self, docs: np.ndarray, limit: int | None = None):
+        """(document, its sequence or the first `limit` bytes of it) for sorted document
+        numbers; a document of a segment without the column is left out (it has none)."""
+        for mapping, spans in self._spans(docs):
+            for doc, start, end in spans:
+                yield doc, mapping[start : end if limit is None else min(end, start + limit)]
+
+
+def _finder(mapping, needle: bytes | re.Pattern):
+    """A test of whether `mapping[start:end]` holds `needle`, without copying it."""
+    if isinstance(needle, bytes):
+        find = mapping.find
+        return lambda start, end: find(needle, start, end) >= 0
+    search = needle.search
+    return lambda start, end: search(mapping, start, end) is not None
 
 
 class Generation:
@@ -403,7 +413,7 @@ class Generation:
             sequences = self.term_sequences.get(fieldname)
             if sequences is None:
                 continue
-            raw = sequences.terms(doc, KEY_TERMS_BYTES)
+            raw = next((terms for _, terms in sequences.read(np.array([doc]), KEY_TERMS_BYTES)), b"")
             terms = raw.decode("utf-8", "ignore").split()
             if len(raw) == KEY_TERMS_BYTES and terms:
                 terms.pop()  # cut off mid-term
@@ -427,44 +437,27 @@ class Generation:
                 if c in self.schema and self.reader.has_column(c)
             }
 
-    def phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> FrozenBitMap:
-        """Live documents with `words` in a row in a field; cached.
+    def phrase_docs(self, fieldname: str, words: tuple[str, ...], slop: int = 1) -> FrozenBitMap:
+        """Live documents with `words` in a row in a field, or in order each at most `slop`
+        terms after the one before ("a b"~3); cached.
 
-        The documents with every word are searched for the words in a row in their term
-        sequence: a substring test in C. (The text fields keep no word positions, see
-        indexer.schema.TEXT_POSITIONS; the name fields, with no sequence, keep theirs.)
+        The documents with every word are searched in their term sequences, in C: for the
+        words in a row, as a substring; with a slop, with indexer.schema.sequence_pattern.
+        The text fields keep no word positions
+        (indexer.schema.TEXT_POSITIONS); the name fields, with no sequence, keep theirs.
         """
-        return self.cache.get(("phrase", fieldname, words), lambda: self._phrase_docs(fieldname, words))
+        return self.cache.get(("phrase", fieldname, words, slop), lambda: self._phrase_docs(fieldname, words, slop))
 
-    def _phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> FrozenBitMap:
+    def _phrase_docs(self, fieldname: str, words: tuple[str, ...], slop: int) -> FrozenBitMap:
         candidates = self.all_of(fieldname, words)
         sequences = self.term_sequences.get(fieldname)
         if not candidates:
             return candidates
         if sequences is None:  # a name field, or an index older than the sequences
-            return self.whoosh_matches(wq.Phrase(fieldname, list(words))) & candidates
-        return bitmap(np.array(sequences.containing(doc_array(candidates), term_sequence(words)), dtype=np.uint32))
-
-    def near_docs(self, fieldname: str, words: tuple[str, ...], slop: int) -> FrozenBitMap:
-        """Live documents with `words` in this order, each at most `slop` terms after the
-        one before (Whoosh's Phrase with a slop: "a b"~3); cached."""
-        return self.cache.get(("near", fieldname, words, slop), lambda: self._near_docs(fieldname, words, slop))
-
-    def _near_docs(self, fieldname: str, words: tuple[str, ...], slop: int) -> FrozenBitMap:
-        candidates = self.all_of(fieldname, words)
-        sequences = self.term_sequences.get(fieldname)
-        if not candidates:
-            return candidates
-        if sequences is None:
             return self.whoosh_matches(wq.Phrase(fieldname, list(words), slop=slop)) & candidates
-        wanted = [word.encode("utf-8") for word in words]
-        found = []
-        for n, doc in enumerate(candidates):
-            if n % 256 == 0:
-                budget.check()
-            if in_order_within(sequences.terms(doc).split(), wanted, slop):
-                found.append(doc)
-        return FrozenBitMap(found)
+        needle = term_sequence(words) if slop == 1 else sequence_pattern(words, slop)
+        found = sequences.containing(doc_array(candidates), needle)
+        return bitmap(np.array(found, dtype=np.uint32))
 
     def all_of(self, fieldname: str, words) -> FrozenBitMap:
         """Live documents with every one of `words` in a field."""
@@ -556,22 +549,6 @@ class Generation:
             self.searcher.search_with_collector(query, collector)
             found = [(doc, score) for score, doc in top.results().top_n]
         return sorted(found, key=lambda item: (-item[1], item[0]))
-
-
-def in_order_within(terms: list[bytes], words: list[bytes], slop: int) -> bool:
-    """Whether `words` occur in `terms` in order, each 1 to `slop` positions after the end
-    of the span matched so far: the rule of Whoosh's SpanNear2(ordered=True, mindist=1),
-    which its Phrase query with a slop uses."""
-    where: dict[bytes, list[int]] = {word: [] for word in words}
-    for position, term in enumerate(terms):
-        if term in where:
-            where[term].append(position)
-    spans = {(p, p) for p in where[words[0]]}
-    for word in words[1:]:
-        spans = {(start, p) for start, end in spans for p in where[word] if end < p <= end + slop}
-        if not spans:
-            return False
-    return bool(spans)
 
 
 def _compact(weights: np.ndarray) -> np.ndarray:

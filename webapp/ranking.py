@@ -58,9 +58,7 @@ def _phrase(gen: Generation, query: wq.Phrase) -> FrozenBitMap:
         return EMPTY
     if len(words) == 1:
         return gen.docs(query.fieldname, words[0])
-    if query.slop == 1:
-        return gen.phrase_docs(query.fieldname, words)
-    return gen.near_docs(query.fieldname, words, query.slop)
+    return gen.phrase_docs(query.fieldname, words, query.slop)
 
 
 def date_bounds(query: wq.TermRange) -> tuple[int, int]:

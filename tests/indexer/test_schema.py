@@ -5,7 +5,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
-from indexer.schema import analyze, term_sequence, text_analyzer
+from indexer.schema import analyze, sequence_pattern, term_sequence, text_analyzer
 from tests.conftest import CORPUS
 
 REFERENCE = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter(stemfn=stem)
@@ -100,3 +100,26 @@ def test_spanish_stemming_survives_words_its_rules_trip_on():
     with pytest.raises(IndexError):
         SpanishStemmer().stem("crgue")
     assert [t.text for t in SpanishFoldingStemmer()("crgue pgue acuerdos")] == ["crgue", "pgue", "acuerd"]
+
+
+def test_a_sequence_pattern_finds_what_whoosh_s_phrase_finds_with_positions():
+    """Phrases in a row and with a slop, on sequences of a few words repeated (where the
+    rule's corner cases are), against Whoosh's own phrase matcher on word positions."""
+    import random
+
+    from whoosh import fields, query
+    from whoosh.analysis import SpaceSeparatedTokenizer
+    from whoosh.filedb.filestore import RamStorage
+
+    rnd = random.Random(3)
+    texts = [[rnd.choice("abcde") for _ in range(rnd.randint(1, 12))] for _ in range(300)]
+    ix = RamStorage().create_index(fields.Schema(text=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True)))
+    with ix.writer() as writer:
+        for words in texts:
+            writer.add_document(text=" ".join(words))
+    with ix.searcher() as searcher:
+        for _ in range(200):
+            words, slop = [rnd.choice("abcde") for _ in range(rnd.randint(2, 4))], rnd.randint(1, 4)
+            whoosh = set(searcher.docs_for_query(query.Phrase("text", words, slop=slop)))
+            ours = {doc for doc, terms in enumerate(texts) if sequence_pattern(words, slop).search(term_sequence(terms))}
+            assert ours == whoosh, (words, slop)
