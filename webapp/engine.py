@@ -443,8 +443,8 @@ class Generation:
 
         The documents with every word are searched in their term sequences, in C: for the
         words in a row, as a substring; with a slop, with indexer.schema.sequence_pattern.
-        The text fields keep no word positions
-        (indexer.schema.TEXT_POSITIONS); the name fields, with no sequence, keep theirs.
+        The text fields keep no word positions (indexer.schema.TEXT_POSITIONS); the name
+        fields, with no sequence, keep theirs and go to Whoosh's phrase matcher.
         """
         return self.cache.get(("phrase", fieldname, words, slop), lambda: self._phrase_docs(fieldname, words, slop))
 

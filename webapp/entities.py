@@ -23,8 +23,8 @@ from webapp.params import SearchParams
 from webapp.results import Hit
 from webapp.search import search, timeline
 from webapp.suggest import normalize
-from webapp.urls import path_for
 from webapp.timeline import bar_height, narrowed, period_label
+from webapp.urls import path_for
 from webapp.views import entity_url, follow_links, release_url, search_url
 
 bp = Blueprint("entities", __name__)

@@ -54,9 +54,12 @@ class SearchParams:
 
     def toggled(self, facet: str, value: str) -> "SearchParams":
         """The same search with one facet value added or removed, back on page 1."""
+        return replace(self, page=1, **{facet: self.toggled_values(facet, value)})
+
+    def toggled_values(self, facet: str, value: str) -> tuple[str, ...]:
+        """A facet's selected values with `value` added, or removed if it was there."""
         values = self.selected(facet)
-        values = tuple(v for v in values if v != value) if value in values else (*values, value)
-        return replace(self, page=1, **{facet: values})
+        return tuple(v for v in values if v != value) if value in values else (*values, value)
 
     def without_dates(self) -> "SearchParams":
         return replace(self, date_from=None, date_to=None, undated=False, page=1)

@@ -163,10 +163,9 @@ def toggle_urls(params: SearchParams, facet: str, values: list[str]) -> list[str
     marked = replace(params, page=1, **{facet: (_HERE,)}).query_args()
     at = marked.index((facet, _HERE))
     path, before, after = path_for("views.search_page"), query_string(marked[:at]), query_string(marked[at + 1 :])
-    selected = params.selected(facet)
 
     def url(value: str) -> str:
-        chosen = [v for v in selected if v != value] if value in selected else [*selected, value]
+        chosen = params.toggled_values(facet, value)
         parts = [part for part in (before, query_string([(facet, v) for v in chosen]), after) if part]
         return path + "?" + "&".join(parts) if parts else path
 
