@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 import uuid
+import weakref
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -114,10 +115,47 @@ class MappedStorage(FileStorage):
     Whoosh reads plain files with a system call per access, and copies a compound
     file's parts into memory; a mapping is read in place, and its pages are shared by
     all processes (every web worker) through the page cache.
+
+    A page a process has touched stays in its resident set until the mapping closes, so
+    a worker that served long enough would hold most of the index there (its RSS, what
+    top, container limits and the OOM killer see), though the pages are the page
+    cache's. `drop_pages` lets go of them: they stay cached, shared and read at memory
+    speed, and the next touch maps them again (a minor fault).
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._mappings = weakref.WeakSet()
 
     def open_file(self, name, *args, **kwargs):
         with open(self._fpath(name), "rb") as f:
             if os.fstat(f.fileno()).st_size == 0:
                 return super().open_file(name, *args, **kwargs)  # an empty file cannot be mapped
-            return StructFile(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), name=name)
+            mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        self._mappings.add(mapping)
+        return StructFile(mapping, name=name)
+
+    def drop_pages(self) -> None:
+        """Unmap every page of this storage's files from the process's resident set."""
+        for mapping in list(self._mappings):
+            drop_range(mapping, 0, len(mapping))
+
+
+def drop_range(mapping: mmap.mmap, start: int, end: int) -> None:
+    """Unmap the pages of `mapping[start:end]` from the process (a read-only shared file
+    mapping: its data stays in the page cache, and a later read maps it again)."""
+    if mapping.closed:
+        return
+    first = start - start % mmap.PAGESIZE  # madvise takes whole pages
+    if end > first:
+        mapping.madvise(mmap.MADV_DONTNEED, first, min(end, len(mapping)) - first)
+
+
+def mapped_bytes() -> int:
+    """How much of this process's resident set is mapped files (libraries included): 0
+    where /proc is missing."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[2]) * mmap.PAGESIZE
+    except (OSError, IndexError, ValueError):
+        return 0

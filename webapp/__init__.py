@@ -67,7 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     proxies = app.config["RELEASE_SEARCH_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    engine = Engine(app.config["RELEASE_SEARCH_INDEX_DIR"], cache_bytes=app.config["RELEASE_SEARCH_CACHE_MB"] * 2**20)
+    engine = Engine(app.config["RELEASE_SEARCH_INDEX_DIR"], cache_bytes=app.config["RELEASE_SEARCH_CACHE_MB"] * 2**20,
+                    mapped_bytes=app.config["RELEASE_SEARCH_MAPPED_MB"] * 2**20)
     app.extensions[ENGINE_EXTENSION] = engine
     if app.config["RELEASE_SEARCH_WARM"]:
         _warm(engine, watch=not app.testing)
@@ -83,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(_start_budget)
     app.before_request(_not_modified)
     app.teardown_request(_end_budget)
+    app.teardown_request(_trim_pages)
     app.after_request(_add_headers)
     app.register_error_handler(ParamError, _param_error)
     app.register_error_handler(IndexMissing, _index_missing)
@@ -118,6 +120,13 @@ def _end_budget(exc):
     limit = g.pop("budget", None)
     if limit is not None:
         limit.__exit__(None, None, None)
+
+
+def _trim_pages(exc):
+    """After each request, a worker lets go of the index pages it mapped once they pass
+    a bound (Engine.trim): its resident set is its own memory, not the index's."""
+    if request.endpoint != "static":
+        engine().trim()
 
 
 def end_budget() -> None:

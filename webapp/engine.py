@@ -37,6 +37,7 @@ from webapp.cache import SizedCache
 CACHE_BYTES = 96 * 2**20  # per generation: postings, phrases, expansions, pages (see webapp.cache)
 WARM_TERMS = 64  # most frequent title/body terms read when a generation is warmed
 KEY_TERMS_BYTES = 20_000  # of a release's term sequence, read to find its similar releases
+MAPPED_BYTES = 128 * 2**20  # mapped files a worker keeps between requests (see Engine.trim)
 WATCH_SECONDS = 1.0  # how often a worker's watcher looks for a new index generation
 EMPTY = FrozenBitMap()
 # byte code of a field length (Whoosh stores one byte per document and field) -> length
@@ -145,15 +146,25 @@ class TermSequences:
 
     def containing(self, docs: np.ndarray, needle: bytes | re.Pattern) -> list[int]:
         """Those of `docs` whose sequence holds `needle`: bytes (mmap.find, about twice as
-        fast as a pattern on phrases of common words) or a pattern."""
+        fast as a pattern on phrases of common words) or a pattern.
+
+        A phrase of common words reads most of the column: what it has read is let go
+        of as it goes (store.drop_range), so one search does not map it all at once.
+        """
         found = []
         for mapping, spans in self._spans(docs):
             holds = _finder(mapping, needle)
+            read_from = None
             for n, (doc, start, end) in enumerate(spans):
                 if n % 1024 == 0:
                     budget.check()
+                    if read_from is not None:
+                        store.drop_range(mapping, read_from, start)
+                    read_from = start
                 if holds(start, end):
                     found.append(doc)
+            if read_from is not None:
+                store.drop_range(mapping, read_from, end)
         return found
 
     def read(self, docs: np.ndarray, limit: int | None = None):
@@ -213,6 +224,10 @@ class Generation:
     def close(self) -> None:
         with self._whoosh:
             self.searcher.close()
+
+    def drop_pages(self) -> None:
+        """Let go of the index pages this process has mapped (see store.MappedStorage)."""
+        self.ix.storage.drop_pages()
 
     def warm(self, terms: int = WARM_TERMS) -> None:
         """Build what the first searches need, so that no person's request pays for it."""
@@ -573,9 +588,10 @@ class Engine:
     """
 
     def __init__(self, index_dir: Path, *, cache_bytes: int = CACHE_BYTES, warm_terms: int = WARM_TERMS,
-                 cache_pages: bool = True):
+                 cache_pages: bool = True, mapped_bytes: int = MAPPED_BYTES):
         self.index_dir = Path(index_dir)
         self.cache_bytes = cache_bytes
+        self.mapped_bytes = mapped_bytes
         self.warm_terms = warm_terms
         self.cache_pages = cache_pages  # off in the benchmark, which times the work itself
         self._current: Generation | None = None
@@ -622,6 +638,15 @@ class Engine:
                 continue
             except Exception:  # noqa: BLE001 - the next request will open it and report
                 continue
+
+    def trim(self) -> None:
+        """Let go of the index pages this process has mapped once they pass
+        `mapped_bytes`, so that a worker's resident set stays about its own memory plus
+        that however many different releases it has read (the pages stay in the page
+        cache, shared by every worker)."""
+        current = self._current
+        if current is not None and store.mapped_bytes() > self.mapped_bytes:
+            current.drop_pages()
 
     def close(self) -> None:
         self._stop.set()

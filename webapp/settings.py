@@ -76,6 +76,13 @@ SETTINGS = [
         "phrases, result pages): one cache, least recently used out first, dropped when the index changes.",
     ),
     Setting(
+        "RELEASE_SEARCH_MAPPED_MB",
+        128,
+        "Index pages a worker keeps mapped between requests. Past it, the worker lets go of them "
+        "after the request: they stay in the page cache, shared by every worker, and its resident "
+        "set stays about its own memory plus this. 0 lets go after every request.",
+    ),
+    Setting(
         "RELEASE_SEARCH_WARM",
         True,
         "Open and warm the index when a worker starts (facet sets, dates, common terms), and watch "

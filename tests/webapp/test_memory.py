@@ -1,0 +1,72 @@
+"""A worker's resident set: the index pages it maps are let go of, and read back the same.
+
+Measured in this process's /proc/self/smaps (Linux), per file of the index folder.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.build import update_index
+from webapp import create_app
+from webapp.engine import Engine
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
+MAPPING = re.compile(r"^[0-9a-f]+-[0-9a-f]+ ")
+
+
+def resident_kb(folder: Path, suffix: str = "") -> int:
+    """Kilobytes of this process's resident set mapped from files under `folder`."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        fields = line.split()
+        if MAPPING.match(line):
+            inside = len(fields) > 5 and fields[5].startswith(str(folder)) and fields[5].endswith(suffix)
+        elif inside and fields[0] == "Rss:":
+            total += int(fields[1])
+    return total
+
+
+@pytest.fixture
+def own_index(corpus_dir, index_dir) -> Path:
+    update_index(corpus_dir, index_dir)
+    return index_dir
+
+
+def test_dropped_pages_leave_the_resident_set_and_read_back_the_same(tmp_path):
+    data = os.urandom(4 * 2**20)
+    (tmp_path / "part.bin").write_bytes(data)
+    storage = store.MappedStorage(str(tmp_path))
+    mapping = storage.open_file("part.bin").file
+    assert mapping[:] == data
+    assert resident_kb(tmp_path) >= 4 * 1024
+
+    store.drop_range(mapping, 5000, 3 * 2**20)  # from inside a page: madvise takes whole pages
+    assert resident_kb(tmp_path) < 4 * 1024
+    assert mapping[:] == data
+    storage.drop_pages()
+    assert resident_kb(tmp_path) == 0
+    assert mapping[:] == data
+
+
+def test_a_worker_lets_go_of_index_pages_past_its_bound_after_a_request(own_index):
+    lets_go = create_app({"TESTING": True, "RELEASE_SEARCH_INDEX_DIR": own_index, "RELEASE_SEARCH_MAPPED_MB": 0})
+    assert lets_go.test_client().get("/search?q=security&country=Panama").status_code == 200
+    assert resident_kb(own_index) == 0
+
+    keeps = create_app({"TESTING": True, "RELEASE_SEARCH_INDEX_DIR": own_index, "RELEASE_SEARCH_MAPPED_MB": 10_000})
+    assert keeps.test_client().get("/search?q=security&country=Panama").status_code == 200
+    assert resident_kb(own_index) > 0
+
+
+def test_a_phrase_lets_go_of_the_term_sequences_it_read(own_index):
+    generation = Engine(own_index).generation()
+    generation.drop_pages()
+    words = tuple(token.text for token in generation.schema["body"].analyzer("security cooperation"))
+    candidates = generation.all_of("body", words)
+    found = generation.phrase_docs("body", words)
+    assert len(candidates) > len(found) > 0
+    assert resident_kb(own_index, ".body_terms.col") == 0
