@@ -163,10 +163,14 @@ class TermSequences:
 
     def read(self, docs: np.ndarray, limit: int | None = None):
         """(document, its sequence or the first `limit` bytes of it) for sorted document
-        numbers; a document of a segment without the column is left out (it has none)."""
+        numbers; a document of a segment without the column is left out (it has none).
+        What is read is copied out and let go of, like a phrase's scan."""
         for mapping, ids, starts, ends in self._spans(docs):
             for doc, start, end in zip(ids, starts, ends):
-                yield doc, mapping[start : end if limit is None else min(end, start + limit)]
+                end = end if limit is None else min(end, start + limit)
+                sequence = mapping[start:end]
+                store.drop_range(mapping, start, end)
+                yield doc, sequence
 
 
 def _holding(mapping, needle: bytes | re.Pattern, spans) -> list[int]:

@@ -11,7 +11,7 @@ import pytest
 
 from indexer import store
 from indexer.build import update_index
-from webapp import create_app
+from webapp import create_app, engine
 from webapp.engine import Engine
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
@@ -70,3 +70,19 @@ def test_a_phrase_lets_go_of_the_term_sequences_it_read(own_index):
     found = generation.phrase_docs("body", words)
     assert len(candidates) > len(found) > 0
     assert resident_kb(own_index, ".body_terms.col") == 0
+
+
+def test_release_records_and_sequences_read_for_pages_stay_out_of_the_resident_set(own_index):
+    app = create_app({"TESTING": True, "RELEASE_SEARCH_INDEX_DIR": own_index, "RELEASE_SEARCH_MAPPED_MB": 10_000})
+    with app.app_context():
+        generation = engine().generation()
+        assert generation.term_sequences  # opened: their columns' offsets are read
+        generation.drop_pages()  # and what opening touched let go of
+    client = app.test_client()
+    assert client.get("/search?q=security").status_code == 200  # ten results' facts and snippets
+    for release in [path.relative_to(own_index.parent / "corpus").as_posix()
+                    for path in sorted((own_index.parent / "corpus").rglob("*.txt"))]:
+        assert client.get(f"/release/{release}").status_code == 200  # stored record, similar releases
+    assert resident_kb(own_index) > 0  # the postings and lexicon stay mapped...
+    for records in ("._stored.col", ".facts.col", ".body_terms.col"):  # ...what is read a release at a time does not
+        assert resident_kb(own_index, records) == 0, records
