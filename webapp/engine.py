@@ -138,7 +138,8 @@ class TermSequences:
         return cls(parts)
 
     def _spans(self, docs: np.ndarray):
-        """(mapping, documents, starts, ends) per segment, as lists, for sorted document numbers."""
+        """(mapping, documents, starts, ends) per segment, as lists, for sorted document
+        numbers."""
         for mapping, offset, count, starts, ends in self._parts:
             low, high = np.searchsorted(docs, (offset, offset + count))
             if low < high:
@@ -161,16 +162,17 @@ class TermSequences:
                 store.drop_range(mapping, starts[low], ends[high - 1])
         return found
 
-    def read(self, docs: np.ndarray, limit: int | None = None):
-        """(document, its sequence or the first `limit` bytes of it) for sorted document
-        numbers; a document of a segment without the column is left out (it has none).
-        What is read is copied out and let go of, like a phrase's scan."""
-        for mapping, ids, starts, ends in self._spans(docs):
-            for doc, start, end in zip(ids, starts, ends):
-                end = end if limit is None else min(end, start + limit)
+    def prefix(self, doc: int, limit: int) -> bytes:
+        """The first `limit` bytes of a document's sequence (b"" when its segment has
+        none), copied out and let go of, like a phrase's scan."""
+        for mapping, offset, count, starts, ends in self._parts:
+            if offset <= doc < offset + count:
+                start = int(starts[doc - offset])
+                end = min(int(ends[doc - offset]), start + limit)
                 sequence = mapping[start:end]
                 store.drop_range(mapping, start, end)
-                yield doc, sequence
+                return sequence
+        return b""
 
 
 def _holding(mapping, needle: bytes | re.Pattern, spans) -> list[int]:
@@ -428,7 +430,7 @@ class Generation:
             sequences = self.term_sequences.get(fieldname)
             if sequences is None:
                 continue
-            raw = next((terms for _, terms in sequences.read(np.array([doc]), KEY_TERMS_BYTES)), b"")
+            raw = sequences.prefix(doc, KEY_TERMS_BYTES)
             terms = raw.decode("utf-8", "ignore").split()
             if len(raw) == KEY_TERMS_BYTES and terms:
                 terms.pop()  # cut off mid-term
