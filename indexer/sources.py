@@ -72,24 +72,52 @@ def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, st
     root = os.path.realpath(corpus_dir)
     found: list[SourceFile] = []
     ignored: list[tuple[str, str]] = []
-    for dirpath, dirnames, filenames in os.walk(corpus_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
-                continue
-            path = Path(dirpath) / name
-            relpath = path.relative_to(corpus_dir).as_posix()
-            if path.suffix.lower() not in RELEASE_SUFFIXES:
-                ignored.append((relpath, f"not a release file (expected one of {', '.join(sorted(RELEASE_SUFFIXES))})"))
-                continue
-            # Only a link can lead out: the folders above were walked without following
-            # links (resolving every file's real path was most of an unchanged run).
-            sidecar = sidecar_path(path)
-            has_sidecar = sidecar.exists()
-            found.append(SourceFile(relpath, path, sidecar if has_sidecar else None,
-                                    path.is_symlink() and _outside(path, root),
-                                    has_sidecar and sidecar.is_symlink() and _outside(sidecar, root)))
+    folders = [(corpus_dir, "")]  # a stack, not recursion: a corpus may nest deeper than Python's calls
+    while folders:
+        folder, prefix = folders.pop()
+        subfolders = _list_folder(folder, prefix, root, found, ignored)
+        folders += [(folder / name, f"{prefix}{name}/") for name in reversed(subfolders)]
     return found, ignored
+
+
+def _list_folder(folder: Path, prefix: str, root: str, found: list, ignored: list) -> list[str]:
+    """Add `folder`'s release files (ids starting with `prefix`); return its subfolders' names.
+
+    One directory listing per folder tells names, links and sidecars apart without a
+    system call per file (a pathlib walk with a stat per file was most of an unchanged
+    run's scan). Only a link can lead out: the folders above were walked without
+    following links, so only links have their real path resolved.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = {entry.name: entry for entry in listing if not entry.name.startswith(".")}
+    except OSError:
+        return []  # an unreadable folder is passed over, as os.walk does
+    subfolders = []
+    for name in sorted(entries):
+        entry = entries[name]
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if not entry.is_symlink():
+                subfolders.append(name)
+            continue
+        if name.endswith(SIDECAR_SUFFIX):
+            continue
+        stem, suffix = os.path.splitext(name)
+        if suffix.lower() not in RELEASE_SUFFIXES:
+            ignored.append((prefix + name, f"not a release file (expected one of {', '.join(sorted(RELEASE_SUFFIXES))})"))
+            continue
+        path = folder / name
+        sidecar_entry = entries.get(stem + SIDECAR_SUFFIX)
+        sidecar = folder / sidecar_entry.name if sidecar_entry is not None and (
+            not sidecar_entry.is_symlink() or os.path.exists(sidecar_entry.path)) else None
+        found.append(SourceFile(prefix + name, path, sidecar,
+                                entry.is_symlink() and _outside(path, root),
+                                sidecar is not None and sidecar_entry.is_symlink() and _outside(sidecar, root)))
+    return subfolders
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
