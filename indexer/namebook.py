@@ -10,7 +10,8 @@ resolution that changes (NameBook.affected). Removing the release that named som
 full makes the others' surname-only mentions resolve again, or fall back to their text.
 """
 
-import json
+import gc
+import pickle
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -88,7 +89,7 @@ class NameBook:
     does not touch, so a run costs what it changes, not the corpus's size (beyond loading).
     """
 
-    FILE = "names.json"
+    FILE = "names.pickle"
     GENERATION = "names.generation"
 
     def __init__(self, releases: dict[str, ReleaseNames] | None = None):
@@ -243,21 +244,31 @@ class NameBook:
     def save(self, folder: Path, generation: int) -> None:
         """Write the book for the index generation `generation`: its names, then the generation
         they are those of (each in one rename; a book whose generation is not the index's is
-        not read)."""
-        data = {rid: n.to_json() for rid, n in self.releases.items()}
-        _replace(Path(folder) / self.FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        _replace(Path(folder) / self.GENERATION, str(generation))
+        not read).
+
+        Pickled whole, lookups included: an incremental run loads the book before it
+        writes anything, and as JSON, rebuilt, that was a fifth of adding ten releases
+        to 10,000 (0.10 s to load against 0.02 s). The index folder already holds Whoosh's
+        pickles, so this trusts nothing new.
+        """
+        _replace(Path(folder) / self.FILE, pickle.dumps(self, pickle.HIGHEST_PROTOCOL))
+        _replace(Path(folder) / self.GENERATION, str(generation).encode())
 
     @classmethod
     def load(cls, folder: Path, generation: int) -> "NameBook | None":
         """The book saved for index generation `generation`, or None (missing, stale or unreadable)."""
         if cls._generation(folder) != generation:
             return None
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling makes many containers at once: collections in between find nothing
         try:
-            data = json.loads((Path(folder) / cls.FILE).read_text(encoding="utf-8"))
-            return cls({rid: ReleaseNames.from_json(v) for rid, v in data.items()})
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            book = pickle.loads((Path(folder) / cls.FILE).read_bytes())
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError, TypeError):
             return None
+        finally:
+            if collecting:
+                gc.enable()
+        return book if isinstance(book, cls) else None
 
     @classmethod
     def _generation(cls, folder: Path) -> int | None:
@@ -267,9 +278,9 @@ class NameBook:
             return None
 
 
-def _replace(path: Path, text: str) -> None:
+def _replace(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
