@@ -7,8 +7,10 @@ every search needs (facet sets, dates, field lengths) are built once when the
 generation is warmed and are not in it.
 """
 
+import pickle
 import sys
 import threading
+import zlib
 
 import numpy as np
 from cachetools import LRUCache
@@ -64,6 +66,20 @@ class SizedCache:
                 except ValueError:
                     pass  # larger than the whole cache: used once, not kept
         return value
+
+    def get_packed(self, key, compute):
+        """Like `get`, for a value made of many small Python objects (a page of results):
+        kept pickled and deflated, so the bytes it is accounted at are the bytes it holds.
+        (Kept as objects, sys.getsizeof saw only the outermost: 2,200 pages of results
+        were accounted at 0.1 MB and held about 45 MB.) A hit is a new copy of the value."""
+        computed = []
+
+        def pack() -> bytes:
+            computed.append(compute())
+            return zlib.compress(pickle.dumps(computed[0], pickle.HIGHEST_PROTOCOL), 1)
+
+        packed = self.get(key, pack)
+        return computed[0] if computed else pickle.loads(zlib.decompress(packed))
 
     def __contains__(self, key) -> bool:
         with self._lock:

@@ -34,7 +34,7 @@ from indexer.schema import FACET_FIELDS, TERM_SEQUENCES, sequence_pattern, term_
 from webapp import budget
 from webapp.cache import SizedCache
 
-CACHE_BYTES = 96 * 2**20  # per generation: postings, phrases, expansions, pages (see webapp.cache)
+CACHE_BYTES = 64 * 2**20  # per generation: postings, phrases, expansions, pages (see webapp.cache)
 WARM_TERMS = 64  # most frequent title/body terms read when a generation is warmed
 SCAN_CHUNK = 1024  # releases a phrase tests between budget checks (and lets go of their pages)
 KEY_TERMS_BYTES = 20_000  # of a release's term sequence, read to find its similar releases

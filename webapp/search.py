@@ -43,7 +43,7 @@ def search(engine: Engine, params: SearchParams, *, facets: bool = True, snippet
     started = time.perf_counter()
     gen = engine.generation()
     compute = lambda: _search(gen, params, facets, snippets)  # noqa: E731
-    page = gen.cache.get(("page", params, facets, snippets), compute) if engine.cache_pages else compute()
+    page = gen.cache.get_packed(("page", params, facets, snippets), compute) if engine.cache_pages else compute()
     return replace(page, seconds=time.perf_counter() - started, generation=gen.key)
 
 
@@ -330,7 +330,7 @@ def facet_values(engine: Engine, params: SearchParams, facet: str) -> list[Facet
 
     # Page, order and sort do not change the counts: one entry per search.
     key = replace(params, page=1, per_page=1, sort="relevance")
-    return gen.cache.get(("facet values", key, facet), compute) if engine.cache_pages else compute()
+    return gen.cache.get_packed(("facet values", key, facet), compute) if engine.cache_pages else compute()
 
 
 def _facet_values(gen: Generation, facet: str, docs: FrozenBitMap, params: SearchParams,

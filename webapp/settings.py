@@ -71,7 +71,7 @@ SETTINGS = [
     ),
     Setting(
         "RELEASE_SEARCH_CACHE_MB",
-        96,
+        64,
         "Memory per worker for what searches derive from the index on demand (term postings, "
         "phrases, result pages): one cache, least recently used out first, dropped when the index changes.",
     ),

@@ -30,7 +30,7 @@ def test_settings_default_to_the_projects_index_folder(clean_environ):
         "RELEASE_SEARCH_PROXIES": 0,
         "RELEASE_SEARCH_BASE_URL": "",
         "RELEASE_SEARCH_REQUEST_SECONDS": 1.0,
-        "RELEASE_SEARCH_CACHE_MB": 96,
+        "RELEASE_SEARCH_CACHE_MB": 64,
         "RELEASE_SEARCH_MAPPED_MB": 128,
         "RELEASE_SEARCH_WARM": True,
     }

@@ -1,10 +1,12 @@
-"""A worker's resident set: the index pages it maps are let go of, and read back the same.
-
-Measured in this process's /proc/self/smaps (Linux), per file of the index folder.
+"""A worker's memory: the index pages it maps are let go of, and read back the same
+(measured in this process's /proc/self/smaps, Linux, per file of the index folder); what
+its cache holds is what the cache accounts for (measured with tracemalloc).
 """
 
+import gc
 import os
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,36 @@ def test_release_records_and_sequences_read_for_pages_stay_out_of_the_resident_s
     assert resident_kb(own_index) > 0  # the postings and lexicon stay mapped...
     for records in ("._stored.col", ".facts.col", ".body_terms.col"):  # ...what is read a release at a time does not
         assert resident_kb(own_index, records) == 0, records
+
+
+def test_the_cache_holds_no_more_memory_than_it_accounts_for(corpus_index):
+    """The cache's bound (RELEASE_SEARCH_CACHE_MB) bounds a worker only if each value is
+    accounted at what it holds: a kept page of results is many small objects."""
+    words = ["security", "border", "cooperation", "Panama", "Mexico", "migration", "minister", "trafficking"]
+    urls = [f"/api/search?q={word}&per_page={size}&page={page}"
+            for word in words for size in (1, 2, 3, 5, 10) for page in (1, 2)]
+
+    def serve(cache_mb: int) -> tuple[int, int, int]:
+        """Memory the requests left allocated, and the cache's bytes and entries they added."""
+        app = create_app({"TESTING": True, "RELEASE_SEARCH_INDEX_DIR": corpus_index, "RELEASE_SEARCH_CACHE_MB": cache_mb})
+        client = app.test_client()
+        assert client.get("/api/search?q=panama").status_code == 200  # opened; parser and speller made
+        with app.app_context():
+            cache = engine().generation().cache
+        gc.collect()
+        tracemalloc.start()
+        try:
+            held, accounted, entries = tracemalloc.get_traced_memory()[0], cache.bytes, len(cache)
+            for url in urls:
+                assert client.get(url).status_code == 200
+            gc.collect()
+            return tracemalloc.get_traced_memory()[0] - held, cache.bytes - accounted, len(cache) - entries
+        finally:
+            tracemalloc.stop()
+
+    # Kept nothing: what the same requests leave elsewhere (the standard library's and
+    # Werkzeug's own small caches of parsed addresses, filled here once for both runs).
+    elsewhere, _, _ = serve(0)
+    held, accounted, entries = serve(64)
+    assert entries >= len(urls)  # every page kept
+    assert held - elsewhere <= 1.5 * accounted, (held, elsewhere, accounted)
