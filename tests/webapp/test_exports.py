@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.webapp.conftest import NEWEST_FIRST, R2009, R2011, R2012, R2019_DEC, R2019_MARCH
+from tests.webapp.conftest import NEWEST_FIRST, R2009
 from webapp import create_app
 from webapp.exports import COLUMNS, csv_cell, export_filename
 from webapp.params import SearchParams

@@ -10,7 +10,7 @@ import pytest
 
 from indexer.build import update_index
 from tests.conftest import CORPUS
-from tests.webapp.conftest import NEWEST_FIRST, R2009, R2011, R2012, R2019_DEC, R2019_MARCH
+from tests.webapp.conftest import NEWEST_FIRST, R2011, R2019_DEC, R2019_MARCH
 from webapp import create_app
 from webapp.engine import Engine
 from webapp.feeds import release_tag
