@@ -72,6 +72,8 @@ class SizedCache:
         kept pickled and deflated, so the bytes it is accounted at are the bytes it holds.
         (Kept as objects, sys.getsizeof saw only the outermost: 2,200 pages of results
         were accounted at 0.1 MB and held about 45 MB.) A hit is a new copy of the value."""
+        if not self.max_bytes:
+            return compute()  # nothing is kept: nothing to pack
         computed = []
 
         def pack() -> bytes:
