@@ -6,7 +6,6 @@ current SearchParams, so the templates are plain links that work without JavaScr
 
 import datetime
 import re
-import zlib
 from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
@@ -96,7 +95,7 @@ def kept_page(render) -> str | bytes:
     if not search_engine.cache_pages:
         return render()
     key = ("html", request.script_root, request.full_path)
-    return zlib.decompress(search_engine.generation().cache.get(key, lambda: zlib.compress(render().encode(), 1)))
+    return search_engine.generation().cache.get_deflated(key, lambda: render().encode())
 
 
 def search_context(result: ResultPage, notices: list[str]) -> dict:

@@ -49,3 +49,10 @@ def test_a_cache_of_no_bytes_keeps_nothing():
     for _ in range(2):
         assert cache.get_packed("p", lambda: calls.append(1) or page(4)) == page(4)
     assert len(calls) == 2 and len(cache) == 0
+
+
+def test_deflated_bytes_are_returned_as_computed_and_kept_deflated():
+    cache, html = SizedCache(2**20), ("<p>release</p>" * 1000).encode()
+    assert cache.get_deflated("h", lambda: html) == html
+    assert cache.get_deflated("h", lambda: b"not computed again") == html
+    assert cache.bytes == sys.getsizeof(zlib.compress(html, 1)) < len(html)
