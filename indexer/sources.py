@@ -58,7 +58,12 @@ def _outside(path: Path, root: str) -> bool:
 
 def sidecar_path(path: Path) -> Path:
     """Where a release's sidecar lives: `NAME.meta.json` beside `NAME.txt`."""
-    return path.with_name(path.stem + SIDECAR_SUFFIX)
+    return path.with_name(sidecar_name(path.name))
+
+
+def sidecar_name(name: str) -> str:
+    """The file name of the sidecar of the release file named `name`."""
+    return os.path.splitext(name)[0] + SIDECAR_SUFFIX
 
 
 def find_sources(corpus_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
@@ -106,12 +111,11 @@ def _list_folder(folder: Path, prefix: str, root: str, found: list, ignored: lis
             continue
         if name.endswith(SIDECAR_SUFFIX):
             continue
-        stem, suffix = os.path.splitext(name)
-        if suffix.lower() not in RELEASE_SUFFIXES:
+        if os.path.splitext(name)[1].lower() not in RELEASE_SUFFIXES:
             ignored.append((prefix + name, f"not a release file (expected one of {', '.join(sorted(RELEASE_SUFFIXES))})"))
             continue
         path = folder / name
-        sidecar_entry = entries.get(stem + SIDECAR_SUFFIX)
+        sidecar_entry = entries.get(sidecar_name(name))
         sidecar = folder / sidecar_entry.name if sidecar_entry is not None and (
             not sidecar_entry.is_symlink() or os.path.exists(sidecar_entry.path)) else None
         found.append(SourceFile(prefix + name, path, sidecar,
