@@ -13,12 +13,12 @@ import ctypes
 import multiprocessing
 import os
 import signal
+from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
-from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
@@ -27,16 +27,15 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.namebook import NameBook, ReleaseNames, apply_resolution
+from indexer.postings import Term, TermPostings
 from indexer.schema import Analyzed, release_document
 from indexer.sources import SourceError, SourceFile
 from indexer.vocabulary import Counts
 
-# Each writer's in-memory posting pool, as Whoosh estimates it (a posting really takes
-# about 1.5 times its estimate). Smaller pools spill to disk runs and merge them (3,000
-# releases, one writer: 170/s at 64 MB, 208/s at 256 MB, 223/s at 1,024 MB); at 1,024 MB
-# a 100,000-release build peaked at 1.9 GB; at 384 MB, with releases read as they are
-# written, it peaked at 680 MB (bench.run --size 100000 --indexing-only).
-WRITER_MB = 384
+# The postings each writer holds in memory before it spills them to a run on disk
+# (indexer.postings; accounted in real bytes, about 20 a posting). At 100,000 releases a
+# writer's share of the postings is about 12 million.
+WRITER_MB = 256
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
@@ -217,7 +216,7 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: Name
 
     # Private API: _lk=False skips the index's write lock (the run lock already excludes
     # other writers, and two of ours write at once).
-    writer = _NewSegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)  # see _writing
+    writer = _NewSegmentWriter(ix, _lk=False, compound=False)  # see _writing
     try:
         outcomes: dict[str, Outcome] = {}
         words = Counts()
@@ -266,42 +265,51 @@ def _write_one(writer, loaded, book: NameBook, docnum: int) -> Outcome:
 
 
 class _NewSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, with the same output (a test compares the files) in less time.
+    """Whoosh's segment writer, with the same output (a test compares the files) in less time
+    and memory.
 
+    - Postings are held by term (indexer.postings), not in Whoosh's pool of one tuple per
+      posting that is sorted when the segment is written, and are written a term and a
+      block at a time (_write_postings).
     - The new segment's field lengths are held in memory while its postings are written:
       the codec asks for a length per posting, and reading each from the length column
       was a tenth of all indexing time.
     - A text field given its analyzed terms (schema.Analyzed) gets its postings straight
-      from the term list, without a Token per word; and a document's postings join the
-      pool in one batch. Together a fifth less CPU per long release (see the commit).
+      from the term list, without a Token per word.
 
     Private API: per_document_reader is the hook the codec's posting writer calls;
-    add_document is SegmentWriter.add_document with those two changes, so it uses the
-    writer's internals (perdocwriter, pool, _doc_boost, _field_boost, _check_fields).
+    add_document is SegmentWriter.add_document with those changes, so it uses the
+    writer's internals (perdocwriter, _doc_boost, _field_boost, _check_fields);
+    _flush_segment and _close_segment are where SegmentWriter writes and drops its pool.
     """
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self._postings = TermPostings(WRITER_MB * 2**20, spill_dir=getattr(self.storage, "folder", None))
 
     def per_document_reader(self):
         return _Lengths(super().per_document_reader())
 
     def _flush_segment(self):
-        # SegmentWriter._flush_segment, with the codec's add_postings replaced by
-        # _write_postings where the codec is the one it was written for.
         if type(self.fieldwriter) is not W3FieldWriter:
-            return super()._flush_segment()
+            raise NotImplementedError("postings are written here for Whoosh 3's codec only")
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        _write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
+        _write_postings(self.fieldwriter, self.schema, lengths, self._postings.terms())
         self.fieldwriter.close()
         if lengths:
             lengths.close()
 
+    def _close_segment(self):
+        self._postings.close()
+        super()._close_segment()
+
     def add_document(self, **fields):
         self._check_state()
-        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        perdocwriter, schema, docnum, postings = self.perdocwriter, self.schema, self.docnum, self._postings
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
-        postings = []
         perdocwriter.start_doc(docnum)
         for fieldname in fieldnames:
             value = fields.get(fieldname)
@@ -316,72 +324,58 @@ class _NewSegmentWriter(SegmentWriter):
                 if isinstance(value, Analyzed) and type(field.format) is Frequency:
                     items = _frequencies(value, field.format)
                 else:
-                    items = field.index(value)
-                scorable = field.scorable
-                for tbytes, freq, weight, vbytes in items:
-                    if scorable:
-                        length += freq
-                    postings.append((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+                    items = list(field.index(value))
+                if field.scorable:
+                    length = sum(freq for _, freq, _, _ in items)
+                postings.add(fieldname, docnum, items, fieldboost)
             customval = fields.get(f"_stored_{fieldname}", value)
             perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
             column = field.column_type
             if column and customval is not None:
                 perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
         perdocwriter.finish_doc()
-        _add_postings(self.pool, postings)
+        if postings.full():
+            postings.spill()
         self._added = True
         self.docnum += 1
 
 
-def _write_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
-    """FieldWriter.add_postings (whoosh.codec.base) for Whoosh 3's codec, with
-    W3FieldWriter.add and W3PostingsWriter.add_posting inlined, less their per-posting
-    type assertions: a third of a segment's writing time was calls and checks per
-    posting. The same calls in the same order otherwise (a test compares the files).
+def _write_postings(fieldwriter: W3FieldWriter, schema, lengths, terms: Iterable[Term]) -> None:
+    """FieldWriter.add_postings (whoosh.codec.base) for Whoosh 3's codec, a term at a time:
+    each block of a term's postings is handed to the posting writer as whole arrays, with
+    the block statistics W3PostingsWriter.add_posting would have kept. The same blocks in
+    the same order (a test compares the files).
 
     Private API: the posting writer's block buffers (_ids, _weights, _values, and the
     block statistics) and W3FieldWriter._postwriter.
     """
-    length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
-    lastfn = lasttext = field_lengths = None
+    lastfn = None
     writer: W3PostingsWriter | None = None
-    for fieldname, btext, docnum, weight, value in items:
+    for fieldname, btext, docs, weights, values in terms:
         if fieldname != lastfn:
-            if lastfn is not None and fieldname < lastfn:
-                raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
-            if lasttext is not None:
-                fieldwriter.finish_term()
             if lastfn is not None:
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
             writer = fieldwriter._postwriter  # noqa: SLF001
-            lastfn, lasttext = fieldname, None
-            field_lengths = lengths.field_lengths(fieldname) if isinstance(lengths, _Lengths) else None
-        elif lasttext and btext < lasttext:
-            raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
-        if docnum == -1:  # a spelling word: Whoosh's add_postings skips these too
-            continue
-        if btext != lasttext:
-            if lasttext is not None:
-                fieldwriter.finish_term()
-            fieldwriter.start_term(btext)
-            lasttext = btext
-        length = field_lengths[docnum] if field_lengths is not None else length_of(docnum, fieldname)
-        # W3PostingsWriter.add_posting:
-        if len(writer._ids) >= writer._blocklimit:  # noqa: SLF001
-            writer._write_block()  # noqa: SLF001 - starts a new block: new buffers
-        writer._ids.append(docnum)  # noqa: SLF001
-        writer._weights.append(weight)  # noqa: SLF001
-        if weight > writer._maxweight:  # noqa: SLF001
-            writer._maxweight = weight  # noqa: SLF001
-        if value:  # None and b"" add no value, as in Whoosh
-            writer._values.append(value)  # noqa: SLF001
-        if length:
-            if writer._minlength is None or length < writer._minlength:  # noqa: SLF001
-                writer._minlength = length  # noqa: SLF001
-            if length > writer._maxlength:  # noqa: SLF001
-                writer._maxlength = length  # noqa: SLF001
-    if lasttext is not None:
+            lastfn = fieldname
+            field_lengths = lengths.field_lengths(fieldname) if lengths else None
+        fieldwriter.start_term(btext)
+        limit = writer._blocklimit  # noqa: SLF001
+        for start in range(0, len(docs), limit):
+            if start:
+                writer._write_block()  # noqa: SLF001 - a full block; starts new buffers
+            end = start + limit
+            block_weights = weights[start:end]
+            # W3PostingsWriter.add_posting, for a block at once: None and b"" add no value;
+            # a length of 0 is not counted in the block's lengths.
+            writer._ids = docs[start:end]  # noqa: SLF001
+            writer._weights = array("f", block_weights)  # noqa: SLF001
+            writer._values = [value for value in values[start:end] if value]  # noqa: SLF001
+            writer._maxweight = max(0, max(block_weights))  # noqa: SLF001
+            if field_lengths is not None:
+                counted = [n for n in map(field_lengths.__getitem__, writer._ids) if n]  # noqa: SLF001
+                if counted:
+                    writer._minlength, writer._maxlength = min(counted), max(counted)  # noqa: SLF001
         fieldwriter.finish_term()
     if lastfn is not None:
         fieldwriter.finish_field()
@@ -392,22 +386,13 @@ def _frequencies(terms: Analyzed, fmt: Frequency):
     bytes, each term's count as its frequency and weight (times the field boost), without
     a Token per word."""
     boost = fmt.field_boost
-    for term, count in Counter(terms).items():
-        yield term.encode("utf-8"), count, float(count) * boost, pack_uint(count)
+    counts = Counter(terms)
+    for count in set(counts.values()).difference(_PACKED):
+        _PACKED[count] = pack_uint(count)
+    return [(term.encode("utf-8"), count, float(count) * boost, _PACKED[count]) for term, count in counts.items()]
 
 
-def _add_postings(pool, postings: list[tuple]) -> None:
-    """PostingPool.add for a document's postings at once: the same size estimate per
-    posting, a run spilled to disk when past the limit (after the document, not inside
-    it: the merged, sorted result is the same)."""
-    if not postings:
-        return
-    pool.fieldnames.update(p[0] for p in postings)
-    # PostingPool.add's estimate of an item's bytes in memory, summed.
-    pool.currentsize += sum(150 + len(f) + 2 * len(t) + len(v or b"") for f, t, _, _, v in postings)
-    pool.current.extend(postings)
-    if pool.currentsize > pool.limit:
-        pool.save()
+_PACKED: dict[int, bytes] = {}  # count -> pack_uint(count): one bytes object per count, which postings share
 
 
 class _Lengths:

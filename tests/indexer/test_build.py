@@ -230,12 +230,13 @@ def test_a_build_left_by_a_killed_rebuild_is_removed_by_the_next_run(corpus_dir,
     assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
 
 
-@pytest.mark.parametrize("generated", [0, 300])
-def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path, monkeypatch, generated):
+@pytest.mark.parametrize("generated, spilled", [(0, False), (300, False), (300, True)])
+def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path, monkeypatch, generated, spilled):
     """_NewSegmentWriter only computes faster: the segment files must be identical.
 
     300 generated releases as well as the five seeds: common terms then have more
-    postings than a block holds (128), so blocks are written mid-term too.
+    postings than a block holds (128), so blocks are written mid-term too. Spilled: a
+    writer holding at most 256 KB of postings writes them to runs on disk and merges them.
     """
     import hashlib
 
@@ -249,6 +250,12 @@ def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path
     sources, _ = find_sources(corpus_dir)
     jobs = [writer.Job(source, MAX_BYTES) for source in sources]
 
+    spills = []
+    if spilled:
+        monkeypatch.setattr(writer, "WRITER_MB", 0.25)
+        monkeypatch.setattr(writer.TermPostings, "spill",
+                            lambda self, spill=writer.TermPostings.spill: spills.append(self.size) or spill(self))
+
     def segment_files(writer_class, folder):
         monkeypatch.setattr(writer, "_NewSegmentWriter", writer_class)
         folder.mkdir()
@@ -260,6 +267,7 @@ def test_the_segment_writer_writes_what_whoosh_s_own_writes(corpus_dir, tmp_path
     ours = segment_files(writer._NewSegmentWriter, tmp_path / "ours")
     whoosh = segment_files(writer.SegmentWriter, tmp_path / "whoosh")
     assert len(ours) > 5 and ours == whoosh
+    assert (len(spills) > 3) if spilled else not spills
 
 
 def _count_reads(monkeypatch) -> list[str]:
