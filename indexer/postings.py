@@ -19,7 +19,7 @@ import tempfile
 from array import array
 from itertools import groupby
 from operator import itemgetter
-from typing import Iterable, Iterator
+from typing import Iterator, Sequence
 
 # What one posting costs in memory (document number 4 bytes, weight 8, a reference to its
 # value 8) and what a term costs beside its postings (its bytes, a dict slot, three empty
@@ -40,14 +40,14 @@ class TermPostings:
         self._fields: dict[str, dict[bytes, tuple[array, array, list]]] = {}
         self._runs: list = []
 
-    def add(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes | None]],
+    def add(self, fieldname: str, docnum: int, items: Sequence[tuple[bytes, int, float, bytes | None]],
             boost: float = 1.0) -> None:
         """Add one document's postings in one field: (term, frequency, weight, value) for
         each term, as Whoosh's FieldType.index gives them; each weight times `boost`."""
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
-        added = 0
+        added = POSTING_BYTES * len(items)
         for btext, _, weight, value in items:
             postings = terms.get(btext)
             if postings is None:
@@ -56,7 +56,6 @@ class TermPostings:
             postings[0].append(docnum)
             postings[1].append(weight * boost)
             postings[2].append(value)
-            added += POSTING_BYTES
         self.size += added
 
     def full(self) -> bool:

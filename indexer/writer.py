@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple
 
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
-from whoosh.formats import Frequency
+from whoosh.analysis import IDTokenizer
+from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_uint
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
@@ -323,6 +324,9 @@ class _NewSegmentWriter(SegmentWriter):
                 fieldboost = self._field_boost(fields, fieldname, docboost)
                 if isinstance(value, Analyzed) and type(field.format) is Frequency:
                     items = _frequencies(value, field.format)
+                elif isinstance(value, str) and type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
+                    # What FieldType.index yields for an ID field: the value itself, once.
+                    items = [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
                 else:
                     items = list(field.index(value))
                 if field.scorable:
