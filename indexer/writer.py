@@ -272,24 +272,20 @@ class _NewSegmentWriter(SegmentWriter):
     - Postings are held by term (indexer.postings), not in Whoosh's pool of one tuple per
       posting that is sorted when the segment is written, and are written a term and a
       block at a time (_write_postings).
-    - The new segment's field lengths are held in memory while its postings are written:
-      the codec asks for a length per posting, and reading each from the length column
-      was a tenth of all indexing time.
+    - The new segment's field lengths are read once per field while its postings are
+      written: Whoosh's codec read one from the length column per posting, which was a
+      tenth of all indexing time.
     - A text field given its analyzed terms (schema.Analyzed) gets its postings straight
-      from the term list, without a Token per word.
+      from the term list, without a Token per word; an ID field its value as its term.
 
-    Private API: per_document_reader is the hook the codec's posting writer calls;
-    add_document is SegmentWriter.add_document with those changes, so it uses the
-    writer's internals (perdocwriter, _doc_boost, _field_boost, _check_fields);
+    Private API: add_document is SegmentWriter.add_document with those changes, so it
+    uses the writer's internals (perdocwriter, _doc_boost, _field_boost, _check_fields);
     _flush_segment and _close_segment are where SegmentWriter writes and drops its pool.
     """
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self._postings = TermPostings(WRITER_MB * 2**20, spill_dir=getattr(self.storage, "folder", None))
-
-    def per_document_reader(self):
-        return _Lengths(super().per_document_reader())
 
     def _flush_segment(self):
         if type(self.fieldwriter) is not W3FieldWriter:
@@ -362,7 +358,9 @@ def _write_postings(fieldwriter: W3FieldWriter, schema, lengths, terms: Iterable
             fieldwriter.start_field(fieldname, schema[fieldname])
             writer = fieldwriter._postwriter  # noqa: SLF001
             lastfn = fieldname
-            field_lengths = lengths.field_lengths(fieldname) if lengths else None
+            # The length of the field in each document (block statistics), read once.
+            field_lengths = [lengths.doc_field_length(n, fieldname, 0) for n in range(lengths.doc_count_all())] \
+                if lengths else None
         fieldwriter.start_term(btext)
         limit = writer._blocklimit  # noqa: SLF001
         for start in range(0, len(docs), limit):
@@ -397,28 +395,6 @@ def _frequencies(terms: Analyzed, fmt: Frequency):
 
 
 _PACKED: dict[int, bytes] = {}  # count -> pack_uint(count): one bytes object per count, which postings share
-
-
-class _Lengths:
-    """A per-document reader whose doc_field_length reads each field's lengths once."""
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        return self.field_lengths(fieldname, default)[docnum]
-
-    def field_lengths(self, fieldname: str, default: int = 0) -> list[int]:
-        """The length of the field in each document, by document number."""
-        lengths = self._fields.get(fieldname)
-        if lengths is None:
-            read = self._reader.doc_field_length
-            lengths = self._fields[fieldname] = [read(n, fieldname, default) for n in range(self._reader.doc_count_all())]
-        return lengths
-
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
 
 
 class _WriterProcess:
