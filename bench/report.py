@@ -11,8 +11,11 @@ def format_report(results: dict) -> str:
         f"{machine['cpus']} CPUs ({machine['cpu']}), Python {machine['python']}, Whoosh {machine['whoosh']}, "
         f"SQLite {machine['sqlite']}; load average at start {machine['load_average_at_start']:.2f}; "
         f"{config.get('mix', 'standard')} releases",
-        "",
     ]
+    if "gauge_seconds_at_start" in machine:
+        lines.append(f"machine gauge (a fixed pure-Python workload, seconds; compare runs of different hours by "
+                     f"it): {machine['gauge_seconds_at_start']:.3f} at start, {machine['gauge_seconds_at_end']:.3f} at end")
+    lines.append("")
     columns = [f"{int(size):,} releases" for size in sizes]
     rows = [
         ("Indexing (release-search index)", None),

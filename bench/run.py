@@ -9,10 +9,12 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -84,6 +86,7 @@ def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http
     largest = max(sizes)
     config = {"sizes": sizes, "seed": seed, "rounds": rounds, "queries": len(QUERIES), "mix": mix}
     results = {"config": config, "machine": machine()}
+    results["machine"]["gauge_seconds_at_start"] = gauge_seconds()
     results["sizes"] = {
         str(size): bench_size(work_dir, size, seed, rounds, update=size == largest, mix=mix, queries=queries)
         for size in sizes
@@ -105,6 +108,7 @@ def run_benchmark(sizes: list[int], seed: int, rounds: int, work_dir: Path, http
             results["exports"] = bench_exports(run_dir / "index", run_dir / "gunicorn-exports.log", releases)
         except (ServerFailed, ExportFailed) as exc:
             results["exports"] = {"error": str(exc)}
+    results["machine"]["gauge_seconds_at_end"] = gauge_seconds()
     return results
 
 
@@ -277,6 +281,21 @@ def machine() -> dict:
         "whoosh": whoosh.versionstring(),
         "load_average_at_start": os.getloadavg()[0],  # other work on the machine skews every figure
     }
+
+
+def gauge_seconds() -> float:
+    """Seconds a fixed pure-Python workload takes now (best of three): the machine's speed
+    at that moment. A shared machine's speed drifts (here by up to 1.7x within an hour,
+    CPU seconds as much as wall time), so runs of different hours compare by this, and a
+    run whose gauge moved between start and end compares with nothing."""
+    words = [f"w{i % 5000}" for i in range(600_000)]
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        counts = Counter(re.findall(r"\w+", " ".join(words)))
+        json.loads(json.dumps(sorted(counts.items())))
+        best = min(best, time.perf_counter() - started)
+    return round(best, 4)
 
 
 def _progress(message: str) -> None:

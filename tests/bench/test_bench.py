@@ -182,3 +182,5 @@ def test_an_indexing_only_run_reports_releases_and_megabytes_per_second(tmp_path
     assert index["corpus_mb"] > 0.1
     assert "queries" not in results["sizes"]["30"] and "http" not in results
     assert "MB/s" in done.stdout and "Query latency" not in done.stdout
+    gauges = [results["machine"][f"gauge_seconds_at_{when}"] for when in ("start", "end")]
+    assert all(0 < g < 30 for g in gauges) and f"{gauges[0]:.3f} at start, {gauges[1]:.3f} at end" in done.stdout
