@@ -246,3 +246,22 @@ def update_index_into(corpus, index_dir):
 
 def release_ids(gen: Generation, docs) -> list[str]:
     return sorted(gen.stored(doc)["id"] for doc in docs)
+
+
+def test_a_phrase_whose_last_word_runs_on_is_not_a_match_but_a_later_one_is():
+    """The phrase scan looks for b" joint secur program" and then checks the space after it."""
+    from webapp.engine import _holding_words
+
+    sequences = [
+        b" joint secur programm other ",  # only a longer last word: no match
+        b" joint secur programm joint secur program ",  # the run-on first, then the phrase
+        b" a joint secur program ",  # the phrase ends the release
+        b" joint secur program",  # (cut before its last space: the next release's bytes follow)
+        b" x ",
+    ]
+    mapping, spans, start = b"".join(sequences), [], 0
+    for doc, sequence in enumerate(sequences):
+        spans.append((doc, start, start + len(sequence)))
+        start += len(sequence)
+    assert _holding_words(mapping, b" joint secur program ", spans) == [1, 2]
+    assert _holding_words(mapping, b" joint secur programm ", spans) == [0, 1]
