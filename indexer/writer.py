@@ -358,9 +358,11 @@ def _write_postings(fieldwriter: W3FieldWriter, schema, lengths, terms: Iterable
             fieldwriter.start_field(fieldname, schema[fieldname])
             writer = fieldwriter._postwriter  # noqa: SLF001
             lastfn = fieldname
-            # The length of the field in each document (block statistics), read once.
+            # The length of the field in each document (block statistics), read once. Only
+            # a scorable field has lengths (add_document); asking for another's costs a
+            # stat of its missing length column per document, and every answer is 0.
             field_lengths = [lengths.doc_field_length(n, fieldname, 0) for n in range(lengths.doc_count_all())] \
-                if lengths else None
+                if lengths and schema[fieldname].scorable else None
         fieldwriter.start_term(btext)
         limit = writer._blocklimit  # noqa: SLF001
         for start in range(0, len(docs), limit):
