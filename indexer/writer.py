@@ -59,15 +59,23 @@ class Job:
 
 
 class _WriterStorage(store.MappedStorage):
-    """Whoosh's folder storage, but each writer gets its own temporary folder.
+    """Whoosh's folder storage, with a temporary folder of its own.
 
-    Private API: Whoosh names a writer's temporary folder after the index, so two
-    writers in one index folder (see write_changes) would delete each other's files
-    when the first finished; FileStorage.temp_storage is where that name is chosen.
+    Private API: Whoosh names a writer's temporary folder after the index ("MAIN.tmp"),
+    so the two writers of a large run (two processes, one index folder: see
+    write_changes) would delete each other's files when the first finished;
+    FileStorage.temp_storage is where that name is chosen. Each process opens its own
+    storage, so one random name per storage keeps them apart, while a writer and its
+    per-document writer still share their folder, as in Whoosh: the writer removes it
+    when it finishes (a name per call left the per-document writer's folder behind).
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._temp_name = f"{random_name()}.tmp"
+
     def temp_storage(self, name=None):
-        return super().temp_storage(f"{random_name()}.tmp")
+        return super().temp_storage(self._temp_name)
 
 
 def create_index(folder, schema):
@@ -300,6 +308,14 @@ class _NewSegmentWriter(SegmentWriter):
     def _close_segment(self):
         self._postings.close()
         super()._close_segment()
+
+    def _finalize_segment(self):
+        # This writer never commits (write_segment hands its segment to `commit`), so
+        # Whoosh's _finish, which removes the writer's temporary folder, never runs: each
+        # run left an empty folder in the live index (removed by the next run).
+        segment = super()._finalize_segment()
+        self._tempstorage.destroy()
+        return segment
 
     def add_document(self, **fields):
         self._check_state()

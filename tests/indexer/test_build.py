@@ -221,6 +221,16 @@ def test_parsing_in_a_second_process_indexes_exactly_what_serial_parsing_does(co
     assert indexed(tmp_path / "parallel") == indexed(tmp_path / "serial")
 
 
+@pytest.mark.parametrize("parallel_from", [10_000, 1], ids=["one writer", "two writers"])
+def test_a_finished_run_leaves_no_temporary_folder_or_file(corpus_dir, index_dir, monkeypatch, parallel_from):
+    monkeypatch.setattr("indexer.build.PARALLEL_FROM", parallel_from)
+    update_index(corpus_dir, index_dir)
+    (corpus_dir / "later.txt").write_text("WASHINGTON — Secretary Napolitano visited Panama today.\n")
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.added == ["later.txt"]
+    assert [p.name for p in index_dir.rglob("*.tmp")] == []
+
+
 def test_a_build_left_by_a_killed_rebuild_is_removed_by_the_next_run(corpus_dir, index_dir):
     update_index(corpus_dir, index_dir)
     live = store.live_index_path(index_dir)
