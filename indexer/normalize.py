@@ -320,7 +320,8 @@ def tidy_lines(text: str) -> list[str]:
     """NFC text split into lines, each with single spaces and no spaces at either end."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", _ODD_SPACES.sub(lambda m: _SPACES[ord(m.group())] or "", text))
-    return [_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n")]
+    # Runs of spaces never cross a line: one pass over the text, not one per line.
+    return [line.strip() for line in _SPACE_RUNS.sub(" ", text).split("\n")]
 
 
 def strip_chrome(lines: list[str]) -> tuple[list[str], list[str]]:
