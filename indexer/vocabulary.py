@@ -46,10 +46,14 @@ class Counts:
     words: Counter = field(default_factory=Counter)
     titles: Counter = field(default_factory=Counter)
 
-    @classmethod
-    def of_release(cls, title: str, body: str) -> "Counts":
-        """One release's distinct words and title terms, each counted once."""
-        return cls(Counter(words_of(title, body)), Counter(title_terms(title)))
+    def add_release(self, title: str, body: str) -> None:
+        """Count one release's distinct words and title terms, each once.
+
+        Counter.update given the words themselves counts them in C; given another
+        Counter it merges in a Python loop, which was 5 % of indexing long releases.
+        """
+        self.words.update(words_of(title, body))
+        self.titles.update(title_terms(title))
 
     def update(self, other: "Counts") -> None:
         """Add `other`'s counts to these."""

@@ -139,7 +139,7 @@ def stored_words(ix, ids: list[str]) -> Counts:
             doc = searcher.document_number(id=release_id)
             if doc is not None:
                 stored = searcher.stored_fields(doc)
-                words.update(Counts.of_release(stored.get("title", ""), stored.get("body", "")))
+                words.add_release(stored.get("title", ""), stored.get("body", ""))
     return words
 
 
@@ -246,7 +246,7 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: Name
                     outcomes[job.source.relpath] = _write_one(writer, loaded, book, docnum)
                     docnum += 1
                 if counted is None or job.source.relpath in counted:
-                    words.update(Counts.of_release(loaded.release.title, loaded.release.body))
+                    words.add_release(loaded.release.title, loaded.release.body)
             report(done)
         after = exchange(names) if exchange else book
         for loaded in waiting:
