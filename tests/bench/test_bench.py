@@ -13,6 +13,7 @@ from bench.exports import EXPORTS, FEED_ROUNDS, FEEDS
 from bench.generate import add_releases, generate_corpus
 from bench.queries import QUERIES, QuerySpec
 from bench.run import FIRST_PASS
+from bench.stages import stage_cpu
 from indexer.release import Release
 from tests.conftest import REPO
 
@@ -54,6 +55,23 @@ def test_generated_releases_parse_with_a_title_date_and_facets(tmp_path):
         words = len(release.body.split())
         assert 120 <= words <= 1500, (release.id, words)
         assert "<p>" not in release.body and "dataLayer" not in release.body, release.id
+
+
+def test_stage_cpu_measures_each_parseable_release_of_its_sample(tmp_path):
+    generate_corpus(tmp_path, 40, seed=2)
+    (tmp_path / "000" / "empty.txt").write_text("")  # fails to parse: neither counted nor written
+    cpu = stage_cpu(tmp_path, sample=1000)
+    assert cpu.releases == 40
+    assert cpu.extraction_ms > 0 and cpu.writing_ms > 0
+    assert stage_cpu(tmp_path, sample=15).releases == 15
+
+
+def test_stage_cpu_command_prints_both_stages(tmp_path):
+    generate_corpus(tmp_path, 12, seed=3)
+    result = subprocess.run([sys.executable, "-m", "bench.stages", str(tmp_path), "--sample", "5"],
+                            capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.startswith("5 releases, CPU a release in one process: extraction ")
+    assert " ms, writing " in result.stdout and " ms, together " in result.stdout
 
 
 def release(id_, title, body, date, countries, officials) -> Release:
