@@ -56,6 +56,15 @@ def test_spanish_titles_resolve_known_officials():
     ]
 
 
+@pytest.mark.parametrize(("label_length", "read"), [(61, True), (62, False)])
+def test_a_speaker_label_is_read_only_near_its_line_s_start(label_length, read):
+    label = "FOREIGN SECRETARY " + "Q" * (label_length - len("FOREIGN SECRETARY "))
+    found = extract_officials(f"{label}: Good morning.")
+    assert [(title, name) for title, name, _ in found.unresolved] == (
+        [("Foreign Secretary", label.split()[-1].title())] if read else []
+    )
+
+
 def test_no_fragments_countries_or_offices_as_names():
     text = ("En su reunión con los Presidentes de Costa Rica, El Salvador y Honduras, el Presidente habló. "
             "The Minister of National Defense, David Portillo P")
