@@ -69,7 +69,7 @@ def _load(name: str) -> dict:
 class CountryGazetteer:
     """Everything extraction asks about countries, built from countries.json."""
 
-    pattern: re.Pattern  # over folded text: group "name" for a country or group, else a not-country phrase
+    pattern: re.Pattern  # over folded text: a country or group where match.lastindex is set, else a not-country phrase
     targets: dict[str, tuple[str, ...]]  # matched (folded) text -> canonical names
     canonical: dict[str, str]  # any listed name, folded and casefolded -> canonical name
     names: tuple[str, ...]  # every spelling that names one country, as written in the data
@@ -103,11 +103,28 @@ def countries() -> CountryGazetteer:
             raise ValueError(f"countries.json: group {group!r} names unknown countries {unknown}")
         add(group, tuple(members))
     blocked = {fold(p) for p in data["not_countries"]} | {fold(p).upper() for p in data["not_countries"]}
-    # A not-country phrase also covers the longer word it starts ("Central Americans").
-    pattern = re.compile(
-        rf"(?<!\w)(?:(?:{literal_pattern(blocked)})[\w-]*|(?P<name>{literal_pattern(targets)})(?!\w))"
-    )
-    return CountryGazetteer(pattern, targets, canonical, tuple(names))
+    return CountryGazetteer(_country_pattern(blocked, targets), targets, canonical, tuple(names))
+
+
+def _country_pattern(blocked, targets) -> re.Pattern:
+    r"""Not-country phrases, each with the rest of the word it starts ("Central Americans"),
+    and country names, at word starts; at one position a phrase is tried before a name.
+
+    One branch per first character, which checks the word start after it (`X(?<!\w.)`):
+    when every branch starts with a character, the regex engine skips in C to where one
+    stands. A leading `(?<!\w)` is tried at every position, and scanned 2x slower.
+    """
+    by_first: dict[str, tuple[list[str], list[str]]] = {}
+    for kind, words in enumerate((blocked, targets)):
+        for word in words:
+            by_first.setdefault(word[0], ([], []))[kind].append(word[1:])
+    branches = []
+    for first, (phrases, names) in sorted(by_first.items()):
+        rests = [f"(?:{literal_pattern(phrases)})[\\w-]*"] if phrases else []
+        if names:
+            rests.append(f"(?:{literal_pattern(names)})(?!\\w)()")  # its empty group sets lastindex
+        branches.append(f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(rests)})")
+    return re.compile("|".join(branches))
 
 
 def canonical_country(name: str) -> str | None:

@@ -21,9 +21,9 @@ def extract_countries(text: str, not_in: list[Span] = ()) -> dict[str, list[Span
     found: dict[str, list[Span]] = {}
     folded = fold(text)
     for m in data.pattern.finditer(folded):
-        if m["name"] is None or taken.find(1, *m.span()) != -1 or _PERSON_AFTER.match(folded, m.end()):
+        if m.lastindex is None or taken.find(1, *m.span()) != -1 or _PERSON_AFTER.match(folded, m.end()):
             continue
-        for country in data.targets[m["name"]]:
+        for country in data.targets[m.group()]:
             found.setdefault(country, []).append(m.span())
     return {country: found[country] for country in sorted(found, key=country_sort_key)}
 
