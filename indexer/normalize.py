@@ -45,7 +45,9 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # Substituting only the characters _SPACES maps is several times faster than str.translate,
 # which looks every character up (a fifth of all normalizing time).
 _ODD_SPACES = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SPACES)) + "]")
-_SPACE_RUNS = re.compile(r" {2,}")
+# Two spaces, then more: a pattern that starts with a literal is searched for in C; " {2,}"
+# was tried at every position: 5x slower, a quarter of normalizing a text release.
+_SPACE_RUNS = re.compile("  +")
 
 # Whole lines that are press-office furniture wherever they stand.
 _FURNITURE = re.compile(
