@@ -58,6 +58,26 @@ class TermPostings:
             postings[2].append(value)
         self.size += added
 
+    def add_counts(self, fieldname: str, docnum: int, counts: dict[str, int], field_boost: float, boost: float,
+                   packed: dict[int, bytes]) -> None:
+        """Add one document's postings in a Frequency field from its terms' counts: what add
+        is given for them (weight the count times `field_boost`, value `packed[count]`),
+        without a tuple per term. `packed` holds every count's value."""
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        added = POSTING_BYTES * len(counts)
+        for term, count in counts.items():
+            btext = term.encode("utf-8")
+            postings = terms.get(btext)
+            if postings is None:
+                postings = terms[btext] = (array("I"), array("d"), [])
+                added += TERM_BYTES + len(btext)
+            postings[0].append(docnum)
+            postings[1].append(count * field_boost * boost)
+            postings[2].append(packed[count])
+        self.size += added
+
     def full(self) -> bool:
         return self.size > self.limit_bytes
 

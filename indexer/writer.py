@@ -336,15 +336,19 @@ class _NewSegmentWriter(SegmentWriter):
             if field.indexed:
                 fieldboost = self._field_boost(fields, fieldname, docboost)
                 if isinstance(value, Analyzed) and type(field.format) is Frequency:
-                    items = _frequencies(value, field.format)
-                elif isinstance(value, str) and type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
-                    # What FieldType.index yields for an ID field: the value itself, once.
-                    items = [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
+                    # What FieldType.index yields for these terms (Frequency.word_values),
+                    # straight from the term list, without a Token or a tuple per term.
+                    postings.add_counts(fieldname, docnum, _counts(value), field.format.field_boost, fieldboost, _PACKED)
+                    length = len(value) if field.scorable else 0
                 else:
-                    items = list(field.index(value))
-                if field.scorable:
-                    length = sum(freq for _, freq, _, _ in items)
-                postings.add(fieldname, docnum, items, fieldboost)
+                    if isinstance(value, str) and type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
+                        # What FieldType.index yields for an ID field: the value itself, once.
+                        items = [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
+                    else:
+                        items = list(field.index(value))
+                    if field.scorable:
+                        length = sum(freq for _, freq, _, _ in items)
+                    postings.add(fieldname, docnum, items, fieldboost)
             customval = fields.get(f"_stored_{fieldname}", value)
             perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
             column = field.column_type
@@ -402,15 +406,12 @@ def _write_postings(fieldwriter: W3FieldWriter, schema, lengths, terms: Iterable
         fieldwriter.finish_field()
 
 
-def _frequencies(terms: Analyzed, fmt: Frequency):
-    """What FieldType.index yields for these terms: Frequency.word_values with UTF-8 term
-    bytes, each term's count as its frequency and weight (times the field boost), without
-    a Token per word."""
-    boost = fmt.field_boost
+def _counts(terms: Analyzed) -> Counter:
+    """Each term's count, with the packed value of every count in _PACKED."""
     counts = Counter(terms)
     for count in set(counts.values()).difference(_PACKED):
         _PACKED[count] = pack_uint(count)
-    return [(term.encode("utf-8"), count, float(count) * boost, _PACKED[count]) for term, count in counts.items()]
+    return counts
 
 
 _PACKED: dict[int, bytes] = {}  # count -> pack_uint(count): one bytes object per count, which postings share

@@ -44,6 +44,19 @@ def test_terms_come_in_field_then_term_order_each_with_its_documents_in_order(tm
     assert {(f, t): list(zip(d, w, v)) for f, t, d, w, v in terms} == expected
 
 
+def test_a_document_s_term_counts_add_what_their_items_add(tmp_path):
+    """add_counts (a Frequency field's analyzed terms) is add given (term bytes, count,
+    count x field boost, packed count) per term, as Whoosh's Frequency format yields them."""
+    packed = {n: bytes([n]) for n in range(1, 41)}
+    by_counts, by_items = TermPostings(10**9, str(tmp_path)), TermPostings(10**9, str(tmp_path))
+    for docnum, items in _documents(50):
+        counts = {term.decode(): n for term, n, _, _ in items}
+        by_counts.add_counts("body", docnum, counts, 1.5, 0.75, packed)
+        by_items.add("body", docnum, [(term, n, n * 1.5, packed[n]) for term, n, _, _ in items], boost=0.75)
+    assert by_counts.size == by_items.size
+    assert _as_lists(by_counts) == _as_lists(by_items)
+
+
 def test_spilled_runs_merge_into_what_memory_alone_gives(tmp_path):
     spills = []
     small = TermPostings(64 * 1024, str(tmp_path))
