@@ -44,9 +44,7 @@ class TermPostings:
             boost: float = 1.0) -> None:
         """Add one document's postings in one field: (term, frequency, weight, value) for
         each term, as Whoosh's FieldType.index gives them; each weight times `boost`."""
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
+        terms = self._fields.setdefault(fieldname, {})
         added = POSTING_BYTES * len(items)
         for btext, _, weight, value in items:
             postings = terms.get(btext)
@@ -62,10 +60,9 @@ class TermPostings:
                    packed: dict[int, bytes]) -> None:
         """Add one document's postings in a Frequency field from its terms' counts: what add
         is given for them (weight the count times `field_boost`, value `packed[count]`),
-        without a tuple per term. `packed` holds every count's value."""
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
+        without a tuple per term. `packed` holds every count's value. (The loop is add's,
+        not shared: a call per posting would cost more than the tuples saved.)"""
+        terms = self._fields.setdefault(fieldname, {})
         added = POSTING_BYTES * len(counts)
         for term, count in counts.items():
             btext = term.encode("utf-8")

@@ -338,8 +338,10 @@ class _NewSegmentWriter(SegmentWriter):
                 if isinstance(value, Analyzed) and type(field.format) is Frequency:
                     # What FieldType.index yields for these terms (Frequency.word_values),
                     # straight from the term list, without a Token or a tuple per term.
-                    postings.add_counts(fieldname, docnum, _counts(value), field.format.field_boost, fieldboost, _PACKED)
-                    length = len(value) if field.scorable else 0
+                    postings.add_counts(fieldname, docnum, _counts(value), field.format.field_boost, fieldboost,
+                                        _PACKED)
+                    if field.scorable:
+                        length = len(value)
                 else:
                     if isinstance(value, str) and type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
                         # What FieldType.index yields for an ID field: the value itself, once.
