@@ -146,9 +146,11 @@ class SpanishFoldingStemmer(FoldingStemmer):
 
 class Analyzed(tuple):
     """The indexed terms of a text, in order, and the position of the first (stop words
-    before it count: StopFilter renumbers only the terms after it)."""
+    before it count: StopFilter renumbers only the terms after it); and the text's words
+    as the analysis found them, which the vocabulary reads its words from."""
 
     first = 0
+    words: list[str] = []
 
 
 def analyze(text: str, fieldname: str = "body") -> Analyzed:
@@ -159,7 +161,8 @@ def analyze(text: str, fieldname: str = "body") -> Analyzed:
     """
     analyzer = _SPANISH if fieldname in _SPANISH_FIELDS else _ANALYZER
     known, first, terms = analyzer._terms, None, []
-    for index, word in enumerate(analyzer.WORD.findall(text)):
+    words = analyzer.WORD.findall(text)
+    for index, word in enumerate(words):
         term = known.get(word, "")
         if term == "":
             term = analyzer._term(word)
@@ -170,7 +173,13 @@ def analyze(text: str, fieldname: str = "body") -> Analyzed:
         terms.append(term or _fold(word))
     analyzed = Analyzed(terms)
     analyzed.first = first or 0
+    analyzed.words = words
     return analyzed
+
+
+def analyzed_words(document: dict) -> list[str]:
+    """The words of a release_document's analyzed texts (its title and body)."""
+    return [word for value in document.values() if isinstance(value, Analyzed) for word in value.words]
 
 
 def _replay(token: Token, terms: Analyzed, start_pos: int):

@@ -29,9 +29,9 @@ from whoosh.writing import SegmentWriter
 from indexer import store
 from indexer.namebook import NameBook, ReleaseNames, apply_resolution
 from indexer.postings import Term, TermPostings
-from indexer.schema import Analyzed, release_document
+from indexer.schema import Analyzed, analyzed_words, release_document
 from indexer.sources import SourceError, SourceFile
-from indexer.vocabulary import Counts
+from indexer.vocabulary import Counts, analysis_tokens
 
 # The postings each writer holds in memory before it spills them to a run on disk
 # (indexer.postings; accounted in real bytes, about 20 a posting). At 100,000 releases a
@@ -139,7 +139,8 @@ def stored_words(ix, ids: list[str]) -> Counts:
             doc = searcher.document_number(id=release_id)
             if doc is not None:
                 stored = searcher.stored_fields(doc)
-                words.add_release(stored.get("title", ""), stored.get("body", ""))
+                title = stored.get("title", "")
+                words.add_release(title, analysis_tokens(title) + analysis_tokens(stored.get("body", "")))
     return words
 
 
@@ -234,6 +235,10 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: Name
         names: dict[str, ReleaseNames | None] = {}
         waiting = []
         docnum = 0
+
+        def counting(loaded) -> Counts | None:
+            return words if counted is None or loaded.release.id in counted else None
+
         for done, job in enumerate(jobs, 1):
             try:
                 loaded = parse_release_files(read_release_files(job.source, job.max_bytes))
@@ -244,14 +249,12 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: Name
                 if loaded.release.names is not None and loaded.release.names.short:
                     waiting.append(loaded)
                 else:
-                    outcomes[job.source.relpath] = _write_one(writer, loaded, book, docnum)
+                    outcomes[job.source.relpath] = _write_one(writer, loaded, book, docnum, counting(loaded))
                     docnum += 1
-                if counted is None or job.source.relpath in counted:
-                    words.add_release(loaded.release.title, loaded.release.body)
             report(done)
         after = exchange(names) if exchange else book
         for loaded in waiting:
-            outcomes[loaded.release.id] = _write_one(writer, loaded, after, docnum)
+            outcomes[loaded.release.id] = _write_one(writer, loaded, after, docnum, counting(loaded))
             docnum += 1
         if not any(outcome.written for outcome in outcomes.values()):
             writer.cancel()
@@ -264,11 +267,16 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: Name
         raise
 
 
-def _write_one(writer, loaded, book: NameBook, docnum: int) -> Outcome:
+def _write_one(writer, loaded, book: NameBook, docnum: int, words: Counts | None) -> Outcome:
+    """Write one release as document `docnum`, its officials read with `book`; count its
+    words in `words` (from the document's analysis: the text is not read again)."""
     release = loaded.release
     if release.names is not None:
         release = apply_resolution(release, book.resolve(release.id, release.names))
-    writer.add_document(**release_document(release))
+    document = release_document(release)
+    if words is not None:
+        words.add_release(release.title, analyzed_words(document))
+    writer.add_document(**document)
     return Outcome(True, None, loaded.warning, loaded.release.names, (0, docnum))
 
 
