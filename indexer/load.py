@@ -22,8 +22,12 @@ SIDECAR_IGNORED = "; indexed without the sidecar"
 # extraction see the text. A press release is a few thousand words in a page of a few
 # thousand elements; each bound is far past that, and each stopped a hostile file that
 # took minutes or gigabytes (the figures are in the README and the commit).
-MAX_HTML_ELEMENTS = 50_000  # 300,000 elements: 25 s in BeautifulSoup, growing faster than linearly
-MAX_HTML_ATTRIBUTES = 200_000  # 1.5 million: 87 s and 713 MB
+MAX_HTML_ELEMENTS = 50_000  # 300,000 elements: 25 s in BeautifulSoup; normalizing them 3.1 s with lxml
+MAX_HTML_ATTRIBUTES = 200_000  # 1.5 million: 87 s and 713 MB in BeautifulSoup
+# libxml2 checks each attribute of an element against the others: 10,000 on one element
+# took 0.1 s to parse, 20,000 0.46 s, 40,000 2.4 s (and 200,000 spread over 20,000
+# elements 0.1 s). Real elements have a few dozen.
+MAX_ELEMENT_ATTRIBUTES = 2_000
 MAX_WORD_CHARS = 1_000  # a longer run without a space is cut into pieces of this length
 # Text past this is not indexed (with a warning): about 75,000 words, seventy long
 # releases. It bounds the text every extraction pattern reads and the words analyzed:
@@ -119,10 +123,14 @@ def bounded_text(text: str, *, is_html: bool) -> tuple[str, str | None]:
             raise SourceError(f"HTML of {elements:,} elements; at most {MAX_HTML_ELEMENTS:,} are read")
         tags = _START_TAG.findall(text)
         # Attributes are separated by white space: its count bounds theirs, and is cheap.
-        spaces = sum(tag.count(" ") + tag.count("\n") + tag.count("\t") + tag.count("\r") for tag in tags)
-        if spaces > MAX_HTML_ATTRIBUTES and _more_attributes_than(tags, MAX_HTML_ATTRIBUTES):
+        spaces = [tag.count(" ") + tag.count("\n") + tag.count("\t") + tag.count("\r") for tag in tags]
+        if sum(spaces) > MAX_HTML_ATTRIBUTES and _more_attributes_than(tags, MAX_HTML_ATTRIBUTES):
             raise SourceError(f"HTML of more than {MAX_HTML_ATTRIBUTES:,} attributes; "
                               f"at most {MAX_HTML_ATTRIBUTES:,} are read")
+        crowded = [tag for tag, count in zip(tags, spaces) if count > MAX_ELEMENT_ATTRIBUTES]
+        if any(_more_attributes_than([tag], MAX_ELEMENT_ATTRIBUTES) for tag in crowded):
+            raise SourceError(f"HTML with an element of more than {MAX_ELEMENT_ATTRIBUTES:,} attributes; "
+                              f"at most {MAX_ELEMENT_ATTRIBUTES:,} are read")
     cut = None
     if len(text) > MAX_TEXT_CHARS:  # first, so the passes below read at most this much
         end = max(text.rfind(" ", 0, MAX_TEXT_CHARS), text.rfind("\n", 0, MAX_TEXT_CHARS))

@@ -10,21 +10,30 @@ are an HTML page's <title>, first <h1> and meta tags.
 
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
-from bs4 import MarkupResemblesLocatorWarning
-from bs4.exceptions import ParserRejectedMarkup
+from lxml import etree
 
 from indexer import gazetteer
 from indexer.gazetteer import line_key
 
 # Page furniture, not the release: its text never reaches the body.
-# Not "head": html.parser nests a <body> inside an unclosed <head>, and its text is the release.
 DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "noscript", "form", "aside",
                 "template", "iframe", "svg", "title")
+_CODE_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "title")  # never text, even in a site's header
+# libxml2's HTML parser (lxml) builds a page's tree in C: 0.06 ms for a generated long
+# release's page, where BeautifulSoup with html.parser took 3.4 ms of the 6.2 that
+# normalizing it took. Comments and processing instructions are left out as it parses;
+# huge_tree lifts libxml2's nesting limit (256), which would cut a deep page's text short.
+_HTML_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True,
+                                no_network=True)
+# Elements whose text the parser reads up to their end tag, as a browser does: never
+# closed, one would take the rest of the page with it. (Not <script> or <style>: their
+# code must never become text, and html.parser took the page with them too.)
+_SWALLOWING = re.compile(r"<(title|textarea|xmp|plaintext|noembed|noframes|iframe)\b[^>]*>([^<]*)", re.IGNORECASE)
+_SWALLOWING_END = re.compile(r"</(title|textarea|xmp|noembed|noframes|iframe)", re.IGNORECASE)
 _BLOCK_TAGS = {
     "address", "article", "blockquote", "body", "center", "dd", "details", "div", "dl", "dt", "fieldset",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "main", "ol", "p", "pre", "section",
@@ -139,108 +148,170 @@ def normalize(text: str, *, is_html: bool) -> Normalized:
 
 def html_to_text(markup: str) -> HtmlPage:
     """Text of an HTML page without its furniture; paragraphs and list items on their own lines."""
+    markup = _unswallowed(markup)
     try:
-        with warnings.catch_warnings():
-            # A page that is only ".TXT" or an address is still a page, never a file to open.
-            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-            soup = BeautifulSoup(markup, "html.parser")
-    except ParserRejectedMarkup:
-        # Markup too broken for the parser is still text: keep what lies between tags.
-        return HtmlPage(_TAG.sub(" ", markup), None, None, {})
-    title = _inline_text(soup.title)
-    meta = _head_facts(soup)
-    page = soup.body or soup
+        root = etree.fromstring(markup.encode("utf-8", "replace"), _HTML_PARSER)
+    except (etree.LxmlError, ValueError):
+        root = None
+    halted = _HTML_PARSER.error_log.last_error
+    if root is None or (halted is not None and halted.level == etree.ErrorLevels.FATAL):
+        # No tree, or one cut short (libxml2 stops at 2,048 open elements): the text is
+        # still the release, read flat.
+        return HtmlPage(_flat_text(markup), None, None, {})
+    title = _title_text(next(root.iter("title"), None))
+    meta = _head_facts(root)
+    page = root.find("body")
+    page = root if page is None else page
     marks = _landmarks(page)
     h1 = _inline_text(_release_h1(marks))
-    root, skipped = _main_content(page, marks)
-    text = _ANY_SPACE.sub(" ", _marked_text(root, skipped))  # HTML whitespace is one space; breaks are markers
-    text = _BREAKS.sub(lambda m: "\n\n" if _PARAGRAPH in m.group() else "\n", text)
-    return HtmlPage(text, title, h1, meta, _site_lines(marks.get("site", [])))
+    main, skipped = _main_content(page, marks)
+    return HtmlPage(_as_lines(_marked_text(main, skipped)), title, h1, meta, _site_lines(marks.get("site", [])))
+
+
+def _as_lines(marked: str) -> str:
+    """Marked text as lines: HTML white space is one space, break markers line breaks."""
+    text = _ANY_SPACE.sub(" ", marked)
+    return _BREAKS.sub(lambda m: "\n\n" if _PARAGRAPH in m.group() else "\n", text)
+
+
+class _FlatText(HTMLParser):
+    """The text of markup, with blocks on lines of their own and no script or style code:
+    for the pages libxml2 cannot make a whole tree of. Nothing is held per element, so no
+    depth is too deep."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS or tag in ("li", "br", "tr"):
+            self.out.append(_PARAGRAPH if tag in _BLOCK_TAGS else _LINE)
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.out.append(_PARAGRAPH)
+
+    def handle_data(self, data):
+        if self.cdata_elem is None:  # not inside <script> or <style>
+            self.out.append(data)
+
+
+def _flat_text(markup: str) -> str:
+    reader = _FlatText()
+    reader.feed(markup)
+    reader.close()
+    return _as_lines("".join(reader.out))
+
+
+def _unswallowed(markup: str) -> str:
+    """`markup` with each never-closed element whose text the parser would take to the
+    end of the page closed where its own text ends (an unclosed <title> would hold the
+    whole release, as in a browser); <plaintext> taken out; NUL characters taken out."""
+    last_end_tag = {match.group(1).lower(): match.start() for match in _SWALLOWING_END.finditer(markup)}
+
+    def close(match: re.Match) -> str:
+        name = match.group(1).lower()
+        if name == "plaintext":
+            return match.group(2)
+        if last_end_tag.get(name, -1) >= match.end():
+            return match.group()
+        return f"{match.group()}</{name}>"
+
+    return _SWALLOWING.sub(close, markup).replace("\0", "")
 
 
 def _landmarks(page) -> dict:
     """What the page marks, found in one walk: its first <main>, role=main, <article>,
     content id and content class; its <h1>s; its header, nav and footer elements."""
     marks: dict = {"h1": [], "site": []}
-    for node in page.descendants:
-        if not isinstance(node, Tag):
-            continue
-        name = node.name
+    for node in page.iterdescendants(etree.Element):
+        name = node.tag
         if name in ("main", "article"):
             marks.setdefault(name, node)
         elif name == "h1":
             marks["h1"].append(node)
         elif name in ("header", "nav", "footer") and len(marks["site"]) < _SITE_ELEMENTS:
             marks["site"].append(node)
-        attrs = node.attrs
+        attrs = node.attrib
         if attrs:
             if attrs.get("role") == "main":
                 marks.setdefault("role", node)
             ident = attrs.get("id")
-            if "id" not in marks and isinstance(ident, str) and _CONTENT_ID.match(ident):
+            if "id" not in marks and ident and _CONTENT_ID.match(ident):
                 marks["id"] = node
             classes = attrs.get("class")
-            if "class" not in marks and classes and any(isinstance(c, str) and _CONTENT_CLASS.match(c) for c in classes):
+            if "class" not in marks and classes and any(_CONTENT_CLASS.match(c) for c in classes.split()):
                 marks["class"] = node
     return marks
 
 
 def _main_content(page, marks: dict):
-    """(element holding the release, ids of elements to leave out of it).
+    """(element holding the release, elements to leave out of it).
 
     The page's own mark first: <main>, role=main, <article>; then a content id or class
     holding a fair share of the page's text; else the whole page without the blocks whose
     text is mostly links (menus, related links, share bars).
     """
     for found in (marks.get("main"), marks.get("role"), marks.get("article")):
-        if found is not None and found.find_parent(DROPPED_TAGS) is None and next(found.stripped_strings, None):
+        if found is not None and next(found.iterancestors(*DROPPED_TAGS), None) is None and _has_text(found):
             return found, frozenset()
     lengths = _text_lengths(page)
-    total = lengths.get(id(page), (0, 0))[0]
+    total = lengths.get(page, (0, 0))[0]
     for found in (marks.get("id"), marks.get("class")):
-        if found is not None and lengths.get(id(found), (0, 0))[0] >= _CONTAINER_MIN_SHARE * total > 0:
+        if found is not None and lengths.get(found, (0, 0))[0] >= _CONTAINER_MIN_SHARE * total > 0:
             return found, frozenset()
     skipped = frozenset(
-        key for key, (text, links) in lengths.items() if key != id(page) and text and links > LINK_DENSITY_MAX * text
+        node for node, (text, links) in lengths.items() if node is not page and text and links > LINK_DENSITY_MAX * text
     )
     return page, skipped
 
 
-def _text_lengths(root) -> dict[int, tuple[int, int]]:
-    """id(element) -> (characters of text under it, of which inside links), for prunable blocks.
+def _has_text(element) -> bool:
+    """Whether any text other than white space (and than script or style code) lies inside `element`."""
+    for node in element.iter(etree.Element):
+        if node.text and node.tag not in _CODE_TAGS and not node.text.isspace():
+            return True
+        if node is not element and node.tail and not node.tail.isspace():
+            return True
+    return False
+
+
+def _text_lengths(root) -> dict:
+    """element -> (characters of text under it, of which inside links), for prunable blocks.
 
     One post-order pass with an explicit stack, like _marked_text: deep pages stay linear.
+    An element's text is its own and its children's tails (lxml's model); a child's tail
+    is its parent's text, even when the child itself is dropped.
     """
-    totals: dict[int, list[int]] = {}
-    kept: dict[int, tuple[int, int]] = {}
+    totals: dict = {}
+    kept: dict = {}
     stack = [(root, False, False)]
     parents = []
     while stack:
         node, leaving, in_link = stack.pop()
         if leaving:
-            text, links = totals.pop(id(node))
-            if node.name in _PRUNABLE or node is root:
-                kept[id(node)] = (text, links)
+            text, links = totals.pop(node)
+            if node.tag in _PRUNABLE or node is root:
+                kept[node] = (text, links)
             parents.pop()
             if parents:
-                parent = totals[id(parents[-1])]
+                parent = totals[parents[-1]]
                 parent[0] += text
                 parent[1] += links
             continue
-        if isinstance(node, NavigableString):
-            if type(node) in (NavigableString, CData) and parents:
-                size = len(node.strip())
-                parent = totals[id(parents[-1])]
-                parent[0] += size
-                parent[1] += size if in_link else 0
+        if node.tail and parents:
+            size = len(node.tail.strip())
+            parent = totals[parents[-1]]
+            parent[0] += size
+            parent[1] += size if in_link else 0
+        if node.tag in DROPPED_TAGS:
             continue
-        if node.name in DROPPED_TAGS:
-            continue
-        totals[id(node)] = [0, 0]
+        inner_link = in_link or node.tag == "a"
+        size = len(node.text.strip()) if node.text else 0
+        totals[node] = [size, size if inner_link else 0]
         parents.append(node)
         stack.append((node, True, in_link))
-        in_link = in_link or node.name == "a"
-        stack.extend((child, False, in_link) for child in reversed(node.contents))
+        stack.extend((child, False, inner_link) for child in reversed(node))
     return kept
 
 
@@ -256,25 +327,30 @@ def _site_lines(elements) -> list[str]:
 def _marked_text(root, skipped=frozenset(), *, root_dropped: bool = True) -> str:
     """The text under `root` with break markers around blocks, list items and rows.
 
-    One pass with an explicit stack: no recursion limit on 50,000 nested <div>s, and no
-    tree edits (each BeautifulSoup insert walks the subtree, which made deep or long
-    pages quadratic). Dropped tags and `skipped` elements are left out with everything
-    inside them; root_dropped=False keeps header, nav and footer (to read the site's name).
+    One pass with an explicit stack: no recursion limit on 50,000 nested <div>s. Dropped
+    tags and `skipped` elements are left out with everything inside them (not the text
+    after them: lxml keeps that as the element's tail); root_dropped=False keeps header,
+    nav and footer (to read the site's name).
     """
-    out: list[str] = []
-    stack = [(child, False) for child in reversed(root.contents)]
-    dropped = DROPPED_TAGS if root_dropped else ("script", "style", "noscript", "template", "iframe", "svg", "title")
+    out: list[str] = [root.text or ""]
+    stack = [(child, False) for child in reversed(root)]
+    dropped = DROPPED_TAGS if root_dropped else _CODE_TAGS
     while stack:
         node, leaving = stack.pop()
-        if isinstance(node, NavigableString):
-            if type(node) in (NavigableString, CData):  # not comments, doctypes, script text
-                out.append(node)
-            continue
-        name = node.name
+        name = node.tag
         if leaving:
-            out.append(_PARAGRAPH if name in _BLOCK_TAGS else _LINE if name == "li" else " ")
+            if name in _BLOCK_TAGS:
+                out.append(_PARAGRAPH)
+            elif name == "li":
+                out.append(_LINE)
+            elif name in ("td", "th"):
+                out.append(" ")
+            if node.tail:
+                out.append(node.tail)
             continue
-        if name in dropped or (skipped and id(node) in skipped):
+        if name in dropped or (skipped and node in skipped):
+            if node.tail:
+                out.append(node.tail)
             continue
         if name in _BLOCK_TAGS:
             out.append(_PARAGRAPH)
@@ -282,9 +358,10 @@ def _marked_text(root, skipped=frozenset(), *, root_dropped: bool = True) -> str
             out.append(_LINE + "• ")
         elif name in ("br", "tr"):
             out.append(_LINE)
-        if name in _BLOCK_TAGS or name in ("li", "td", "th"):
-            stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node.contents))
+        if node.text:
+            out.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
     return "".join(out)
 
 
@@ -294,26 +371,37 @@ def _inline_text(tag) -> str | None:
     return unicodedata.normalize("NFC", text) or None
 
 
+def _title_text(tag) -> str | None:
+    """The page's <title> on one line. The parser keeps what lies inside a title as text,
+    so markup in it (a broken page's) is read as markup here: its text, not its tags."""
+    title = _inline_text(tag)
+    if title and _TAG.search(title):
+        fragment = etree.fromstring(f"<div>{title}</div>".encode("utf-8", "replace"), _HTML_PARSER)
+        title = _inline_text(fragment.find("body/div")) if fragment is not None else None
+    return title
+
+
 def _release_h1(marks: dict):
     """The release's headline: the first <h1> in <main>/<article>, else the first outside page furniture."""
-    container = marks.get("main") or marks.get("article")
-    h1 = container.find("h1") if container else None
+    container = marks.get("main")
+    container = marks.get("article") if container is None else container
+    h1 = next(container.iterdescendants("h1"), None) if container is not None else None
     if h1 is None:
-        h1 = next((tag for tag in marks["h1"] if tag.find_parent(DROPPED_TAGS) is None), None)
+        h1 = next((tag for tag in marks["h1"] if next(tag.iterancestors(*DROPPED_TAGS), None) is None), None)
     return h1
 
 
-def _head_facts(soup) -> dict[str, str]:
+def _head_facts(root) -> dict[str, str]:
     """Meta tags by lower-cased name, property or itemprop (first wins), and the canonical link."""
     meta: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in root.iter("meta"):
         key = tag.get("property") or tag.get("name") or tag.get("itemprop")
         content = tag.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
+        if key and content and content.strip():
             meta.setdefault(key.strip().lower(), content.strip())
-    link = soup.find("link", rel="canonical")
-    href = link.get("href") if link else None
-    if isinstance(href, str) and href.strip():
+    link = next((tag for tag in root.iter("link") if "canonical" in (tag.get("rel") or "").split()), None)
+    href = link.get("href") if link is not None else None
+    if href and href.strip():
         meta.setdefault("canonical", href.strip())
     return meta
 

@@ -220,7 +220,7 @@ def write_segment(ix, jobs: list[Job], report: Callable[[int], None], book: Name
     does. Returns the segment (None if nothing was written), each release's outcome, and
     the words and title terms of the releases written (of those in `counted`, if given).
     """
-    # Imported here, not above: the extraction (BeautifulSoup, the patterns compiled
+    # Imported here, not above: the extraction (lxml, the patterns compiled
     # from the gazetteers) takes about 0.17 s to import, which a run with nothing to
     # read (most runs) should not pay.
     from indexer.load import parse_release_files, read_release_files

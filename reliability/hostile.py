@@ -127,8 +127,8 @@ def write_hostile_corpus(corpus_dir: Path, good: int = 30, seed: int = 0) -> Hos
         "marker text about border security <b>bold <i>never closed <div><table><tr><td>cell text",
         {"outcome": "indexed", "text": ("Unclosed paragraph marker text about border security",)},
         relname="unclosed-html.html")
-    # html.parser nests everything after an unclosed <title> inside it: the text is still
-    # there to index, and the title must not run its words together ("titleHeading").
+    # An HTML parser reads everything after an unclosed <title> as its text: the page's
+    # text must still be indexed, and the title must not run its words together.
     add("unclosed-title",
         "<html><head><title>Unclosed title<body><h1>Heading</h1><p>Paragraph about border security.</p>",
         {"outcome": "indexed", "text": ("Paragraph about border security.",),

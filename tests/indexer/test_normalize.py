@@ -142,7 +142,6 @@ def test_a_txt_file_holding_a_web_page_is_read_as_html():
 
 
 def test_unclosed_head_keeps_the_body_text():
-    # html.parser nests <body> inside an unclosed <head>; dropping <head> lost the release.
     page = html_to_text(
         "<html><head><title>Unclosed</title><body><h1>Unclosed<p>Paragraph about border security "
         "<b>bold <i>never closed <div><table><tr><td>cell text"
@@ -150,11 +149,31 @@ def test_unclosed_head_keeps_the_body_text():
     assert page.text.split() == "Unclosed Paragraph about border security bold never closed cell text".split()
 
 
-def test_block_elements_inside_a_broken_title_do_not_run_words_together():
-    # html.parser nests the page inside an unclosed <title>: "Unclosed titleHeading…" before.
+def test_an_unclosed_title_ends_where_its_text_does_and_the_page_stays():
+    # The parser reads a title's text up to its end tag: never closed, it held the page.
     page = html_to_text("<html><head><title>Unclosed title<body><h1>Heading</h1><p>Paragraph.</p>")
-    assert page.title == "Unclosed title Heading Paragraph."
+    assert page.title == "Unclosed title"
     assert page.text.split() == ["Heading", "Paragraph."]
+    page = html_to_text("<body><h1>Heading</h1><textarea>Comment<p>Paragraph.</p><plaintext>Plain <b>bold</b>")
+    assert page.text.split() == ["Heading", "Comment", "Paragraph.", "Plain", "bold"]
+
+
+def test_a_page_nested_deeper_than_the_parser_goes_keeps_its_text_without_its_code():
+    # libxml2 stops at 2,048 open elements; the page is then read flat, every word kept.
+    page = html_to_text("<body><h1>Heading</h1>" + "<div>" * 3_000 + "<p>Deep &amp; nested.</p><script>var x;</script>"
+                        + "</div>" * 3_000 + "<p>After.</p></body>")
+    assert page.text.split() == ["Heading", "Deep", "&", "nested.", "After."]
+    assert "\n\nDeep & nested.\n\n" in page.text
+
+
+def test_markup_inside_a_title_is_read_as_markup():
+    page = html_to_text("<title>Pan<i>amá</i> &amp; <div>Chile</div></title><p>Text.</p>")
+    assert page.title == "Panamá & Chile"
+
+
+def test_comments_and_an_unclosed_script_are_never_text():
+    page = html_to_text("<p>Border<!-- a note --> security</p><script>var secret = 1;")
+    assert page.text.split() == ["Border", "security"]
 
 
 def test_inline_tags_inside_a_heading_join_without_spaces():

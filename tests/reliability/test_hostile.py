@@ -147,8 +147,8 @@ def test_readable_odd_files_are_indexed_with_their_text_decoded(hostile, relpath
 
 
 def test_an_unclosed_title_does_not_run_the_words_of_the_title_together(hostile):
-    """html.parser nests the whole page inside an unclosed <title>; its text joined with no
-    spaces would index one word, 'titleHeadingParagraph'."""
+    """An unclosed <title> would hold the whole page; its text joined with no spaces would
+    index one word, 'titleHeadingParagraph'."""
     _, _, _, index = hostile
     title = get_release(index, "hostile/unclosed-title.html").hit.title
     assert title and set(title.split()) <= {"Unclosed", "title", "Heading", "Paragraph", "about", "border", "security."}
