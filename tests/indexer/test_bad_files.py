@@ -17,6 +17,7 @@ from whoosh import index as whoosh_index
 from indexer import store
 from indexer.build import update_index
 from indexer.cli import main
+from indexer.load import bounded_text
 from reliability import child_env
 from tests.conftest import REPO
 from webapp import create_app
@@ -191,6 +192,12 @@ def test_an_html_file_with_one_element_of_too_many_attributes_is_refused_in_time
     path.write_text("<html><body><p>Border security talks.</p><p "
                     + " ".join(f"a{i}=1" for i in range(2_000)) + ">x</p></body></html>")
     assert _load_in_child(path)[2] == "indexed"
+
+
+def test_a_run_of_more_than_a_thousand_characters_without_a_space_is_cut_into_pieces():
+    text, cut = bounded_text("Title\n\n" + "a" * 1_000 + " " + "b" * 2_500 + "\n", is_html=False)
+    assert text.split() == ["Title", "a" * 1_000, "b" * 1_000, "b" * 1_000, "b" * 500] and cut is None
+    assert bounded_text("a" * 1_000, is_html=False) == ("a" * 1_000, None)
 
 
 def test_a_giant_hyphenated_word_is_bounded_in_memory(tmp_path):
