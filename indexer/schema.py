@@ -150,7 +150,7 @@ class Analyzed(tuple):
     as the analysis found them, which the vocabulary reads its words from."""
 
     first = 0
-    words: list[str] = []
+    words: list[str] | tuple = ()
 
 
 def analyze(text: str, fieldname: str = "body") -> Analyzed:

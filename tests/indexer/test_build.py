@@ -77,6 +77,19 @@ def test_added_changed_and_removed_files(corpus_dir, index_dir):
     assert "Costa Rica" in docs[SEEDS[2]]["country_value"]
 
 
+def test_a_removed_release_put_back_is_indexed_again(corpus_dir, index_dir):
+    # The removed release's document is deleted, not gone from its segment: a run must
+    # not count it as indexed.
+    update_index(corpus_dir, index_dir)
+    text = (corpus_dir / SEEDS[4]).read_text()
+    (corpus_dir / SEEDS[4]).unlink()
+    update_index(corpus_dir, index_dir)
+    (corpus_dir / SEEDS[4]).write_text(text)
+    summary = update_index(corpus_dir, index_dir)
+    assert summary.added == [SEEDS[4]]
+    assert sorted(indexed(index_dir)) == SEEDS
+
+
 def test_changed_sidecar_reindexes_the_release(corpus_dir, index_dir):
     update_index(corpus_dir, index_dir)
     sidecar = corpus_dir / "001_26145a666600c224.meta.json"
