@@ -47,14 +47,14 @@ class Counts:
     words: Counter = field(default_factory=Counter)
     titles: Counter = field(default_factory=Counter)
 
-    def add_release(self, title: str, tokens: list[str]) -> None:
-        """Count one release's distinct words and title terms, each once; `tokens` are the
-        words the analysis found in its title and body (schema.analyzed_words).
+    def add_release(self, title: str, words: set[str]) -> None:
+        """Count one release's distinct words (words_of, or words_of_tokens from its
+        analysis) and its title terms, each once.
 
         Counter.update given the words themselves counts them in C; given another
         Counter it merges in a Python loop (2-3 % of indexing long releases).
         """
-        self.words.update(words_of_tokens(tokens))
+        self.words.update(words)
         self.titles.update(title_terms(title))
 
     def update(self, other: "Counts") -> None:

@@ -31,7 +31,7 @@ from indexer.namebook import NameBook, ReleaseNames, apply_resolution
 from indexer.postings import Term, TermPostings
 from indexer.schema import Analyzed, analyzed_words, release_document
 from indexer.sources import SourceError, SourceFile
-from indexer.vocabulary import Counts, analysis_tokens
+from indexer.vocabulary import Counts, words_of, words_of_tokens
 
 # The postings each writer holds in memory before it spills them to a run on disk
 # (indexer.postings; accounted in real bytes, about 20 a posting). At 100,000 releases a
@@ -150,7 +150,7 @@ def stored_words(ix, ids: list[str]) -> Counts:
             if doc is not None:
                 stored = searcher.stored_fields(doc)
                 title = stored.get("title", "")
-                words.add_release(title, analysis_tokens(title) + analysis_tokens(stored.get("body", "")))
+                words.add_release(title, words_of(title, stored.get("body", "")))
     return words
 
 
@@ -285,7 +285,7 @@ def _write_one(writer, loaded, book: NameBook, docnum: int, words: Counts | None
         release = apply_resolution(release, book.resolve(release.id, release.names))
     document = release_document(release)
     if words is not None:
-        words.add_release(release.title, analyzed_words(document))
+        words.add_release(release.title, words_of_tokens(analyzed_words(document)))
     writer.add_document(**document)
     return Outcome(True, None, loaded.warning, loaded.release.names, (0, docnum))
 
