@@ -112,7 +112,9 @@ def _search(gen: Generation, params: SearchParams, facets: bool, snippets: bool)
     ranked = _rank(gen, reading, params.sort, found, limit)[(page - 1) * params.per_page : limit]
     highlight = highlight_of(reading.query) if snippets else None
     word_sets = _word_sets(gen, reading, found)
-    results = [_hit(gen, gen.stored(doc), score, highlight, _missing(word_sets, doc)) for doc, score in ranked]
+    # A snippet needs the stored body; a result without one reads only the facts column.
+    record = gen.stored if snippets else gen.facts
+    results = [_hit(gen, record(doc), score, highlight, _missing(word_sets, doc)) for doc, score in ranked]
     return ResultPage(
         params=params,
         total=total,
@@ -502,7 +504,7 @@ def get_release(engine: Engine, release_id: str, q: str = "", mention_link=None)
         anchors=text.anchors,
         provenance=stored.get("provenance") or {},
         mentions=mentions,
-        similar=[_hit(gen, gen.stored(other)) for other in similar_docs(gen, doc)],
+        similar=[_hit(gen, gen.facts(other)) for other in similar_docs(gen, doc)],
     )
 
 

@@ -6,8 +6,10 @@ on an index with several segments and deleted documents.
 """
 
 import random
+from dataclasses import replace
 
 import pytest
+from markupsafe import Markup
 from pyroaring import FrozenBitMap
 
 from indexer.build import update_index
@@ -176,6 +178,19 @@ def test_a_ranked_page_equals_whoosh_search(engine, q, filters):
         assert whoosh_total < 5 and page.total > whoosh_total
         assert [hit.missing for hit in page.results[:whoosh_total]] == [[]] * whoosh_total
         assert [hit_id for hit_id, _ in got[:whoosh_total]] == [hit_id for hit_id, _ in expected]
+
+
+@pytest.mark.parametrize("q", ["security", "", "border -panama"])
+def test_results_without_snippets_come_from_the_facts_column_and_equal_those_with(engine, q, monkeypatch):
+    """A result list without snippets (an official's page, the similar releases) reads
+    each result from the facts column, not the stored record with its whole body, and
+    shows the same as a list with snippets."""
+    params = SearchParams(q=q, per_page=50)
+    with_snippets = search(engine, params, facets=False, snippets=True).results
+    monkeypatch.setattr(Generation, "stored", lambda self, doc: pytest.fail(f"read the stored record of {doc}"))
+    without = search(engine, params, facets=False, snippets=False).results
+    assert len(without) > 1
+    assert without == [replace(hit, snippet=Markup("")) for hit in with_snippets]
 
 
 def test_date_sorting_equals_sorting_the_stored_dates(engine):
